@@ -1,0 +1,48 @@
+/**
+ * Reads the current stack's Pulumi config into a validated `StackConfig` and
+ * the secrets as `pulumi.Output`s. The only place that touches `pulumi.Config`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { SECRET_KEY_NAMES, SecretKey, StackConfig } from "./schema";
+import { formatProblems, parseConfigValue, validateStackConfig } from "./validate";
+
+export type Secrets = Record<SecretKey, pulumi.Output<string>>;
+
+export interface LoadedConfig {
+    readonly config: StackConfig;
+    readonly secrets: Secrets;
+}
+
+/** Throws a `pulumi.RunError` listing every problem when the stack's config is invalid. */
+export function loadStackConfig(): LoadedConfig {
+    const project = pulumi.getProject();
+    const stack = pulumi.getStack();
+    const prefix = `${project}:`;
+    const values: Record<string, unknown> = {};
+    const secretNames = new Set<string>();
+    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+        if (!fullKey.startsWith(prefix)) continue;
+        const key = fullKey.slice(prefix.length);
+        // Secret values are only ever read below, as secret Outputs.
+        if ((SECRET_KEY_NAMES as string[]).includes(key) && isSecret(fullKey)) {
+            secretNames.add(key);
+        } else {
+            values[key] = parseConfigValue(key, text);
+        }
+    }
+    const result = validateStackConfig(stack, { values, secrets: secretNames });
+    if (!result.ok) throw new pulumi.RunError(formatProblems(stack, result.problems));
+
+    const config = new pulumi.Config(project);
+    const secrets = Object.fromEntries(SECRET_KEY_NAMES.map((k) => [k, config.requireSecret(k)])) as Secrets;
+    return { config: result.config, secrets };
+}
+
+/**
+ * Whether the stack stores the key as a secret (`secure:`). The SDK marks this
+ * helper internal, but nothing public tells a plain value from a secret.
+ */
+function isSecret(fullKey: string): boolean {
+    return (runtimeConfig as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret(fullKey);
+}

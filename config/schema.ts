@@ -1,0 +1,261 @@
+/**
+ * The single source of truth for every stack's configuration: types, defaults,
+ * descriptions and which keys belong to one environment only.
+ *
+ * Every Pulumi config key of the project (`ade:<key>`) is one top-level field of
+ * `stackConfigSchema`, except the secrets, which are listed in `SECRET_KEYS` and
+ * never pass through this schema: their values stay `pulumi.Output` secrets.
+ */
+import * as semver from "semver";
+import { z } from "zod";
+
+/** What the promotion tool and the docs need to know about a field. */
+export interface FieldMeta {
+    readonly description: string;
+    /**
+     * True when the value describes one environment (published ports, limits,
+     * access settings) and must never be copied from one stack to another.
+     */
+    readonly envSpecific?: boolean;
+}
+
+export const fieldMeta = z.registry<FieldMeta>();
+
+function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
+    fieldMeta.add(schema, meta);
+    return schema;
+}
+
+export const ENVIRONMENTS = ["development", "testing", "production"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Secrets the platform needs; each is a Pulumi secret (`pulumi config set --secret`). */
+export const SECRET_KEYS = {
+    databasePassword: "password of the application's PostgreSQL role",
+    grafanaAdminPassword: "password of Grafana's admin user",
+    appSecretKey: "key the application signs its responses with",
+} as const;
+export type SecretKey = keyof typeof SECRET_KEYS;
+export const SECRET_KEY_NAMES = Object.keys(SECRET_KEYS) as SecretKey[];
+
+const port = () => z.number({ error: "must be a whole number 1-65535" }).int({ error: "must be a whole number 1-65535" }).min(1, { error: "must be 1-65535" }).max(65535, { error: "must be 1-65535" });
+const bindAddress = () => z.ipv4({ error: "must be an IPv4 address such as 127.0.0.1" });
+const memoryMb = () => z.number().int({ error: "must be a whole number of MiB" }).min(0, { error: "must be 0 (no limit) or more MiB" });
+const cpus = () => z.number().min(0, { error: "must be 0 (no limit) or a positive number of CPUs" }).max(64, { error: "must be at most 64 CPUs" });
+
+/** A Docker image reference: `name[:tag][@digest]`. */
+const imageRef = () =>
+    z.string().regex(/^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/, {
+        error: "must be a Docker image reference such as postgres:15.8",
+    });
+
+const limits = {
+    memoryMb: field(memoryMb().default(256), { description: "memory limit in MiB; 0 means no limit", envSpecific: true }),
+    cpus: field(cpus().default(0.5), { description: "CPU limit in CPUs; 0 means no limit", envSpecific: true }),
+};
+
+const serviceSchema = z
+    .strictObject({
+        image: field(imageRef().optional(), { description: "prebuilt image to run; when absent the service is built from `build`" }),
+        build: field(
+            z
+                .strictObject({
+                    context: z.string().min(1, { error: "must be a directory path" }),
+                    dockerfile: z.string().optional(),
+                    args: z.record(z.string(), z.string()).default({}),
+                })
+                .optional(),
+            { description: "local build context; the image is tagged with the release version" },
+        ),
+        port: field(port().default(8080), { description: "port the service listens on inside its container" }),
+        hostPort: field(port(), { description: "host port the service is published on", envSpecific: true }),
+        bindAddress: field(bindAddress().default("127.0.0.1"), { description: "host address the port is published on", envSpecific: true }),
+        public: field(z.boolean().default(false), { description: "whether this service is the application's public entry" }),
+        healthPath: field(z.string().startsWith("/", { error: "must start with /" }).default("/health"), { description: "HTTP liveness endpoint probed after every update" }),
+        metricsPath: field(z.string().startsWith("/", { error: "must start with /" }).nullable().default("/metrics"), {
+            description: "Prometheus metrics endpoint; null when the service exposes none",
+        }),
+        database: field(z.boolean().default(false), { description: "whether the service connects to the database (its password arrives as a file)" }),
+        secrets: field(z.array(z.enum(["appSecretKey"], { error: "must be appSecretKey" })).default([]), {
+            description: "secrets delivered to the service as files under /run/secrets",
+        }),
+        env: field(z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an environment variable name like LOG_FORMAT" }), z.string()).default({}), {
+            description: "extra non-secret environment variables",
+        }),
+        ...limits,
+    })
+    .refine((s) => (s.image === undefined) !== (s.build === undefined), { error: "needs exactly one of `image` or `build`" });
+
+export const stackConfigSchema = z
+    .strictObject({
+        environment: field(z.enum(ENVIRONMENTS, { error: `must be one of ${ENVIRONMENTS.join(", ")}` }), {
+            description: "which environment this stack is",
+            envSpecific: true,
+        }),
+        version: field(
+            z.string().refine((v) => semver.valid(v) !== null, { error: "must be a semver version such as 1.2.3" }),
+            { description: "release version of the platform; application images are tagged with it" },
+        ),
+        images: field(
+            z
+                .strictObject({
+                    appBase: imageRef().default("node:22-bookworm-slim"),
+                    postgres: imageRef().default("postgres:15.8-bookworm"),
+                    prometheus: imageRef().default("prom/prometheus:v2.53.2"),
+                    grafana: imageRef().default("grafana/grafana:11.2.2"),
+                    dbAdmin: imageRef().default("adminer:4.8.1"),
+                })
+                .prefault({}),
+            { description: "images the platform runs; a machine without a registry points these at locally built images", envSpecific: true },
+        ),
+        services: field(z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "must be a lowercase name like api" }), serviceSchema), {
+            description: "the application's services",
+        }),
+        database: field(
+            z
+                .strictObject({
+                    name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "must be a lowercase SQL identifier" }).default("ade"),
+                    user: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "must be a lowercase SQL identifier" }).default("ade"),
+                    hostPort: field(port().optional(), { description: "loopback port for debugging; development only", envSpecific: true }),
+                    backup: field(
+                        z
+                            .strictObject({
+                                enabled: z.boolean().default(false),
+                                retention: z.number().int().min(1, { error: "must keep at least 1 backup" }).default(7),
+                                directory: z.string().min(1).default("backups"),
+                            })
+                            .prefault({}),
+                        { description: "pg_dump before every update that touches the database", envSpecific: true },
+                    ),
+                    retainVolumeOnDestroy: field(z.boolean().default(false), {
+                        description: "keep the data volume when the stack is destroyed",
+                        envSpecific: true,
+                    }),
+                    ...limits,
+                })
+                .prefault({}),
+            { description: "the PostgreSQL database" },
+        ),
+        monitoring: field(
+            z
+                .strictObject({
+                    prometheus: z.strictObject({
+                        hostPort: field(port(), { description: "host port of Prometheus", envSpecific: true }),
+                        bindAddress: field(bindAddress().default("127.0.0.1"), { description: "host address Prometheus is published on", envSpecific: true }),
+                        retentionDays: field(z.number().int().min(1, { error: "must be at least 1 day" }).default(15), {
+                            description: "days of metrics kept",
+                            envSpecific: true,
+                        }),
+                        scrapeIntervalSeconds: z.number().int().min(1, { error: "must be at least 1 second" }).default(15),
+                        ...limits,
+                    }),
+                    grafana: z.strictObject({
+                        hostPort: field(port(), { description: "host port of Grafana", envSpecific: true }),
+                        bindAddress: field(bindAddress().default("127.0.0.1"), { description: "host address Grafana is published on", envSpecific: true }),
+                        anonymousAccess: field(z.boolean().default(false), { description: "let visitors view dashboards without logging in", envSpecific: true }),
+                        ...limits,
+                    }),
+                    alerts: z
+                        .strictObject({
+                            errorRatePercent: z.number().gt(0, { error: "must be more than 0" }).max(100, { error: "must be at most 100" }).default(5),
+                            restartsPerHour: z.number().int().min(1, { error: "must be at least 1" }).default(3),
+                        })
+                        .prefault({}),
+                }),
+            { description: "Prometheus and Grafana" },
+        ),
+        debug: field(
+            z
+                .strictObject({
+                    logLevel: z.enum(["debug", "info", "warn", "error"], { error: "must be one of debug, info, warn, error" }).default("info"),
+                    endpoints: z.boolean().default(false),
+                    dbAdmin: z
+                        .strictObject({
+                            enabled: z.boolean().default(false),
+                            hostPort: port().default(8081),
+                        })
+                        .prefault({}),
+                })
+                .prefault({}),
+            { description: "debugging tools and features (development only)", envSpecific: true },
+        ),
+        security: field(
+            z
+                .strictObject({
+                    hardened: z.boolean().default(false),
+                })
+                .prefault({}),
+            { description: "read-only root filesystems, no-new-privileges, dropped capabilities, non-root users", envSpecific: true },
+        ),
+        logging: field(
+            z
+                .strictObject({
+                    maxSizeMb: z.number().int().min(1, { error: "must be at least 1 MiB" }).default(10),
+                    maxFiles: z.number().int().min(1, { error: "must be at least 1 file" }).default(3),
+                })
+                .prefault({}),
+            { description: "json-file log rotation of every container" },
+        ),
+        healthCheck: field(
+            z
+                .strictObject({
+                    deadlineSeconds: z.number().int().min(1, { error: "must be at least 1 second" }).default(120),
+                    intervalSeconds: z.number().min(0.1, { error: "must be at least 0.1 seconds" }).default(2),
+                    requestTimeoutSeconds: z.number().min(0.1, { error: "must be at least 0.1 seconds" }).default(3),
+                })
+                .prefault({}),
+            { description: "health verification after every update" },
+        ),
+    })
+    .superRefine((c, ctx) => {
+        const publicServices = Object.entries(c.services).filter(([, s]) => s.public);
+        if (Object.keys(c.services).length === 0) {
+            ctx.addIssue({ code: "custom", path: ["services"], message: "must declare at least one service", input: c.services });
+        }
+        if (publicServices.length > 1) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["services"],
+                message: `must have at most one public service (got ${publicServices.map(([n]) => n).join(", ")})`,
+            });
+        }
+        if (c.environment !== "development" && c.database.hostPort !== undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["database", "hostPort"],
+                message: `is development only: the ${c.environment} database is reachable from its network alone (remove it)`,
+                input: c.database.hostPort,
+            });
+        }
+        const used = new Map<number, string>();
+        for (const [key, hostPort] of publishedPorts(c)) {
+            const other = used.get(hostPort);
+            if (other !== undefined) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: key.split("."),
+                    message: `clashes with ${other} (both ${hostPort})`,
+                    input: hostPort,
+                });
+            }
+            used.set(hostPort, key);
+        }
+    });
+
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type ServiceConfig = StackConfig["services"][string];
+
+/** Every host port the stack publishes, keyed by the config path that sets it. */
+export function publishedPorts(c: Pick<StackConfig, "services" | "database" | "monitoring" | "debug">): [string, number][] {
+    const ports: [string, number][] = Object.entries(c.services).map(([name, s]) => [`services.${name}.hostPort`, s.hostPort]);
+    if (c.database.hostPort !== undefined) ports.push(["database.hostPort", c.database.hostPort]);
+    ports.push(["monitoring.prometheus.hostPort", c.monitoring.prometheus.hostPort]);
+    ports.push(["monitoring.grafana.hostPort", c.monitoring.grafana.hostPort]);
+    if (c.debug.dbAdmin.enabled) ports.push(["debug.dbAdmin.hostPort", c.debug.dbAdmin.hostPort]);
+    return ports;
+}
+
+/** Top-level keys whose stack value is a plain string (the rest are JSON). */
+export const STRING_KEYS: ReadonlySet<string> = new Set(["environment", "version"]);
+
+export const CONFIG_KEYS: readonly string[] = Object.keys(stackConfigSchema.shape);
