@@ -74,14 +74,25 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): string[] {
     switch (issue.code) {
         case "unrecognized_keys":
             return issue.keys.map((key) => `${path.length === 0 ? key : `${where}.${key}`}: unknown key (allowed: ${allowedKeys(path).join(", ")})`);
-        case "invalid_type":
+        case "invalid_type": {
             if (input === undefined) return [`${where}: is required`];
-            return [`${where}: must be ${article(issue.expected)} (got ${show(input)})`];
+            const message = isDefaultMessage(issue.message) ? `must be ${article(issue.expected)}` : issue.message;
+            return [`${where}: ${message} (got ${show(input)})`];
+        }
+        case "invalid_key": {
+            const message = issue.issues[0]?.message ?? issue.message;
+            return [`${where}: ${message} (got ${show(input)})`];
+        }
         default: {
             const got = input === undefined || issue.message.includes("(got") ? "" : ` (got ${show(input)})`;
             return [`${where}: ${issue.message}${got}`];
         }
     }
+}
+
+/** Zod's own wording, replaced by ours where the schema gave none. */
+function isDefaultMessage(message: string): boolean {
+    return message.startsWith("Invalid input");
 }
 
 function article(expected: string): string {
@@ -91,7 +102,10 @@ function article(expected: string): string {
 function show(value: unknown): string {
     if (value === null) return "null";
     if (Array.isArray(value)) return `array ${JSON.stringify(value)}`;
-    if (typeof value === "object") return "an object";
+    if (typeof value === "object") {
+        const json = JSON.stringify(value);
+        return json.length <= 40 ? json : "an object";
+    }
     return JSON.stringify(value);
 }
 
