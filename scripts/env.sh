@@ -1,0 +1,47 @@
+# Source this file to get the project's offline toolchain in the current shell:
+#
+#   source scripts/env.sh || exit 1
+#
+# It puts Node.js >= 22 and the Pulumi binaries first on PATH, points PULUMI_HOME
+# at a private plugin directory (unless the caller set one) and turns off
+# everything in Pulumi that would reach for the internet. On failure it returns
+# non-zero after saying which step failed; it never exits the caller's shell.
+# shellcheck shell=bash
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  printf '[ade] error: scripts/env.sh must be sourced (source scripts/env.sh), not run\n' >&2
+  exit 1
+fi
+
+ade_env_setup() {
+  local scripts node_bin pulumi_bin cache_dir
+  scripts="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+  # lib.sh is read in a child shell: its die() exits, which must not happen to the caller.
+  cache_dir="$(bash -c 'source "$1" && ade_cache_dir' _ "$scripts/lib.sh")" || return 1
+
+  node_bin="$(bash "$scripts/ensure-node.sh")" || {
+    printf '[ade] error: scripts/ensure-node.sh failed (see above); Node.js >= 22 is not available\n' >&2
+    return 1
+  }
+  export PULUMI_HOME="${PULUMI_HOME:-$cache_dir/pulumi-home}"
+  # ensure-pulumi.sh reads plugin lists with node, so it runs with node 22 first too.
+  pulumi_bin="$(PATH="$node_bin:$PATH" bash "$scripts/ensure-pulumi.sh" | tail -n 1; exit "${PIPESTATUS[0]}")" || {
+    printf '[ade] error: scripts/ensure-pulumi.sh failed (see above); the Pulumi toolchain is not available\n' >&2
+    return 1
+  }
+
+  # Moved to the front rather than added again, so sourcing twice keeps PATH short.
+  local dir path=":$PATH:"
+  for dir in "$node_bin" "$pulumi_bin"; do
+    path="${path//:$dir:/:}"
+  done
+  path="${path#:}"
+  export PATH="$pulumi_bin:$node_bin:${path%:}"
+  export PULUMI_SKIP_UPDATE_CHECK=true
+  export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+}
+
+ade_env_setup
+ade_env_status=$?
+unset -f ade_env_setup
+return "$ade_env_status"
