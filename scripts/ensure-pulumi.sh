@@ -173,7 +173,10 @@ build_toolchain() {
     [docker]=./main
   )
   for wrapper in pulumi language-nodejs command docker; do
-    (cd "$src/$wrapper" && go list -deps -tags no_compose "${pkg_of[$wrapper]}" >/dev/null 2>"$work/$wrapper-deps.log") &
+    (
+      [[ "$wrapper" != docker ]] || export CGO_ENABLED=0
+      cd "$src/$wrapper" && go list -deps -tags no_compose "${pkg_of[$wrapper]}" >/dev/null 2>"$work/$wrapper-deps.log" || exit 1
+    ) &
     pids+=($!) names+=("$wrapper")
   done
   local i failed=()
