@@ -119,6 +119,8 @@ export class Platform extends pulumi.ComponentResource {
                     env,
                     secretFiles,
                     healthcheck: { test: ["CMD", "node", "/app/healthcheck.js"] },
+                    // The health verification below waits for it and names what it answered.
+                    waitForHealthy: false,
                     user: hardened ? "1000:1000" : undefined,
                     hardened,
                     memoryMb: s.memoryMb,

@@ -64,6 +64,12 @@ export interface ServiceArgs {
     readonly writablePaths?: readonly string[];
     readonly labels: Record<string, pulumi.Input<string>>;
     readonly logging: { readonly maxSizeMb: number; readonly maxFiles: number };
+    /**
+     * Whether the update waits until Docker reports the container healthy. Defaults to true;
+     * the application's services turn it off because the platform's health verification
+     * waits for them and reports what they answered.
+     */
+    readonly waitForHealthy?: boolean;
     /** Seconds to wait for the container to report healthy before the update fails. Defaults to 120. */
     readonly healthyTimeoutSeconds?: number;
 }
@@ -129,7 +135,7 @@ export class Service extends pulumi.ComponentResource {
                     retries: args.healthcheck.retries ?? 5,
                     startPeriod: `${args.healthcheck.startPeriodSeconds ?? 5}s`,
                 },
-                wait: true,
+                wait: args.waitForHealthy ?? true,
                 waitTimeout: args.healthyTimeoutSeconds ?? 120,
                 restart: "unless-stopped",
                 user: args.user,

@@ -75,7 +75,8 @@ describe("every stack", () => {
                     expect(c["logDriver"], name).to.equal("json-file");
                     expect(c["logOpts"], name).to.deep.equal({ "max-size": "10m", "max-file": "3" });
                     expect(c["restart"], name).to.equal("unless-stopped");
-                    expect(c["wait"], name).to.equal(true);
+                    // Application services are waited for by the health verification instead.
+                    expect(c["wait"], name).to.equal(name !== `ade-${stack}-api`);
                     expect((c["healthcheck"] as { tests: string[] }).tests[0], name).to.equal("CMD");
                     const labels = Object.fromEntries((c["labels"] as { label: string; value: string }[]).map((l) => [l.label, l.value]));
                     expect(labels, name).to.include({ "ade.project": "ade", "ade.stack": stack, "ade.environment": stack });

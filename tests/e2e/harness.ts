@@ -1,0 +1,264 @@
+/**
+ * End-to-end harness: a throwaway copy of the project that runs against the
+ * real Pulumi engine and the real Docker daemon, with its own PULUMI_HOME,
+ * file state backend, project name (so Docker names never clash with a real
+ * stack on the same host) and images chosen without editing the real stack files.
+ */
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, parseDocument } from "yaml";
+
+export const REPO = path.resolve(__dirname, "..", "..");
+export const STACKS = ["development", "testing", "production"] as const;
+export type StackName = (typeof STACKS)[number];
+
+/** Passphrases of the committed stack files (README: "Stacks, config and secrets"). */
+export const PASSPHRASES: Record<StackName, string> = {
+    development: "ade-local-development",
+    testing: "ade-local-testing",
+    production: "ade-local-production",
+};
+
+/** Images for a machine without a registry, built by scripts/build-images.sh. */
+export const LOCAL_IMAGES = {
+    appBase: "ade-local/node:18-1",
+    postgres: "ade-local/postgres:15-1",
+    prometheus: "ade-local/prometheus:2-1",
+    grafana: "ade-local/grafana-standin:1",
+    dbAdmin: "ade-local/adminer:4-1",
+};
+
+/** Files and folders of the project the program needs at run time. */
+const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "tsconfig.json", "package.json", "components", "config", "lib", "scripts", "cli", "bin", "app"];
+
+export interface RunResult {
+    readonly status: number;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+export interface HarnessOptions {
+    /** Distinguishes harnesses: the project becomes `ade-e2e-<name>`. */
+    readonly name: string;
+    /** First digit of every host port (4, 5, ...): ports are `<base><stack digit><last three digits of the real port>`. */
+    readonly portBase: number;
+}
+
+const STACK_DIGIT: Record<StackName, number> = { development: 1, testing: 2, production: 3 };
+
+export class Harness {
+    public readonly project: string;
+    public readonly dir: string;
+    public readonly pulumiHome: string;
+    public readonly stateDir: string;
+    /** Everything the Pulumi CLI printed, to check that no secret leaked. */
+    public readonly transcript: string[] = [];
+    private readonly timings: [string, number][] = [];
+
+    constructor(private readonly options: HarnessOptions) {
+        this.project = `ade-e2e-${options.name}`;
+        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `${this.project}-`));
+        this.pulumiHome = path.join(this.dir, ".pulumi-home");
+        this.stateDir = path.join(this.dir, ".pulumi-state");
+    }
+
+    /** Host port the harness gives a port of the committed stack files. */
+    port(stack: StackName, committedPort: number): number {
+        return this.options.portBase * 10000 + STACK_DIGIT[stack] * 1000 + (committedPort % 1000);
+    }
+
+    /** Copies the project, rewrites the copies' stack files and installs the plugins into the private PULUMI_HOME. */
+    async prepare(): Promise<void> {
+        await this.phase("prepare project copy", () => {
+            for (const entry of PROJECT_ENTRIES) {
+                fs.cpSync(path.join(REPO, entry), path.join(this.dir, entry), {
+                    recursive: true,
+                    filter: (src) => !src.includes(`${path.sep}node_modules`) && !src.includes(`${path.sep}.pulumi-state`),
+                });
+            }
+            fs.symlinkSync(path.join(REPO, "node_modules"), path.join(this.dir, "node_modules"));
+            const pulumiYaml = fs.readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8").replace(/^name: ade$/m, `name: ${this.project}`);
+            fs.writeFileSync(path.join(this.dir, "Pulumi.yaml"), pulumiYaml);
+            for (const stack of STACKS) this.writeStackFile(stack);
+            fs.mkdirSync(this.stateDir);
+            fs.mkdirSync(this.pulumiHome);
+            run("npm", ["ci", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: path.join(this.dir, "app") });
+        });
+        await this.phase("install plugins into private PULUMI_HOME", () => {
+            const bin = path.dirname(which("pulumi"));
+            for (const [plugin, pkg] of [
+                ["docker", "@pulumi/docker"],
+                ["command", "@pulumi/command"],
+            ] as const) {
+                const version = (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", pkg, "package.json"), "utf8")) as { pulumi: { version: string } })
+                    .pulumi.version;
+                const binary = path.join(bin, `pulumi-resource-${plugin}`);
+                if (!fs.existsSync(binary)) throw new Error(`no ${binary}: run scripts/env.sh first`);
+                this.pulumiRaw(["plugin", "install", "resource", plugin, version, "--file", binary]);
+            }
+        });
+    }
+
+    /** Rewrites one copied stack file: project prefix, harness ports, local images. Secure values stay as committed. */
+    private writeStackFile(stack: StackName): void {
+        const doc = parseDocument(fs.readFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), "utf8"));
+        const config = doc.get("config") as { items: { key: { value: string } }[] };
+        for (const item of config.items) item.key.value = item.key.value.replace(/^ade:/, `${this.project}:`);
+        const key = (k: string) => `${this.project}:${k}`;
+        const remap = (p: string[]) => {
+            const current = doc.getIn(["config", key(p[0] ?? ""), ...p.slice(1)]);
+            if (typeof current === "number") doc.setIn(["config", key(p[0] ?? ""), ...p.slice(1)], this.port(stack, current));
+        };
+        const values = (parse(fs.readFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
+        for (const service of Object.keys((values["ade:services"] ?? {}) as object)) remap(["services", service, "hostPort"]);
+        remap(["database", "hostPort"]);
+        remap(["monitoring", "prometheus", "hostPort"]);
+        remap(["monitoring", "grafana", "hostPort"]);
+        remap(["debug", "dbAdmin", "hostPort"]);
+        if ((process.env["ADE_E2E_IMAGES"] ?? "local") === "local") doc.setIn(["config", key("images")], { ...LOCAL_IMAGES });
+        fs.writeFileSync(path.join(this.dir, `Pulumi.${stack}.yaml`), doc.toString());
+    }
+
+    /** Sets a non-secret config value of the copy (`--path` syntax). */
+    setConfig(stack: StackName, keyPath: string, value: string): void {
+        this.pulumi(stack, ["config", "set", "--path", keyPath, value]);
+    }
+
+    env(stack: StackName | undefined): NodeJS.ProcessEnv {
+        return {
+            ...process.env,
+            PULUMI_HOME: this.pulumiHome,
+            PULUMI_BACKEND_URL: `file://${this.stateDir}`,
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
+            ...(stack === undefined ? {} : { PULUMI_CONFIG_PASSPHRASE: PASSPHRASES[stack] }),
+        };
+    }
+
+    private pulumiRaw(args: string[], stack?: StackName): RunResult {
+        const result = spawnSync("pulumi", [...args, "--non-interactive"], {
+            cwd: this.dir,
+            env: this.env(stack),
+            encoding: "utf8",
+            maxBuffer: 64 * 1024 * 1024,
+        });
+        const out = { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+        this.transcript.push(out.stdout, out.stderr);
+        if (out.status !== 0) throw new PulumiError(args, out);
+        return out;
+    }
+
+    /** Runs the Pulumi CLI for a stack of the copy; throws `PulumiError` when it fails. */
+    pulumi(stack: StackName, args: string[]): RunResult {
+        return this.pulumiRaw([...args, "--stack", stack], stack);
+    }
+
+    /** Creates the stack in the private backend (the stack file and its salt already exist). */
+    initStack(stack: StackName): void {
+        this.pulumiRaw(["stack", "init", stack, "--secrets-provider", "passphrase"], stack);
+    }
+
+    up(stack: StackName, message = "e2e"): RunResult {
+        return this.pulumi(stack, ["up", "--yes", "--skip-preview", "--message", message]);
+    }
+
+    /** Runs `fn` as a named phase and records how long it took. */
+    async phase<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+        const started = Date.now();
+        try {
+            return await fn();
+        } finally {
+            this.timings.push([name, (Date.now() - started) / 1000]);
+        }
+    }
+
+    printTimings(): void {
+        process.stdout.write(`\n  ${this.project} phases:\n`);
+        for (const [name, seconds] of this.timings) process.stdout.write(`    ${seconds.toFixed(1).padStart(7)} s  ${name}\n`);
+    }
+
+    /** Docker objects (containers, networks, volumes) whose name starts with the harness's prefix. */
+    dockerObjects(prefix = this.project): { containers: string[]; networks: string[]; volumes: string[] } {
+        const list = (args: string[]) =>
+            docker(args)
+                .split("\n")
+                .filter((n) => n.startsWith(prefix));
+        return {
+            containers: list(["ps", "-a", "--format", "{{.Names}}"]),
+            networks: list(["network", "ls", "--format", "{{.Name}}"]),
+            volumes: list(["volume", "ls", "--format", "{{.Name}}"]),
+        };
+    }
+
+    /** Destroys every stack and removes whatever is left with the prefix; safe to call after a failure. */
+    async cleanUp(): Promise<void> {
+        await this.phase("clean up", () => {
+            for (const stack of STACKS) {
+                try {
+                    this.pulumi(stack, ["destroy", "--yes", "--skip-preview"]);
+                } catch {
+                    // The stack may never have been created; the sweep below removes leftovers.
+                }
+            }
+            const left = this.dockerObjects();
+            if (left.containers.length > 0) docker(["rm", "-f", ...left.containers]);
+            if (left.networks.length > 0) docker(["network", "rm", ...left.networks]);
+            if (left.volumes.length > 0) docker(["volume", "rm", "-f", ...left.volumes]);
+            fs.rmSync(this.dir, { recursive: true, force: true });
+        });
+    }
+}
+
+export class PulumiError extends Error {
+    constructor(
+        public readonly args: string[],
+        public readonly result: RunResult,
+    ) {
+        super(`pulumi ${args.join(" ")} exited ${result.status}:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+    }
+}
+
+export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+    return execFileSync(command, args, { ...options, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+export function docker(args: string[]): string {
+    return run("docker", args).trim();
+}
+
+function which(binary: string): string {
+    const found = (process.env["PATH"] ?? "").split(path.delimiter).map((d) => path.join(d, binary)).find((p) => fs.existsSync(p));
+    if (found === undefined) throw new Error(`${binary} is not on PATH: source scripts/env.sh first`);
+    return found;
+}
+
+/** Polls `check` until it returns a value or `seconds` pass; the last error explains a timeout. */
+export async function eventually<T>(seconds: number, check: () => Promise<T | undefined>): Promise<T> {
+    const deadline = Date.now() + seconds * 1000;
+    let last: unknown;
+    for (;;) {
+        try {
+            const value = await check();
+            if (value !== undefined) return value;
+        } catch (error) {
+            last = error;
+        }
+        if (Date.now() > deadline) throw new Error(`not true after ${seconds}s${last === undefined ? "" : `: ${String(last)}`}`);
+        await new Promise((r) => setTimeout(r, 1000));
+    }
+}
+
+export async function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(5000) });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+        body = JSON.parse(text);
+    } catch {
+        // Not JSON: keep the text.
+    }
+    return { status: response.status, body };
+}
