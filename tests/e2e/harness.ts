@@ -56,6 +56,7 @@ export class Harness {
     /** Everything the Pulumi CLI printed, to check that no secret leaked. */
     public readonly transcript: string[] = [];
     private readonly timings: [string, number][] = [];
+    private prepared = false;
 
     constructor(private readonly options: HarnessOptions) {
         this.project = `ade-e2e-${options.name}`;
@@ -71,6 +72,7 @@ export class Harness {
 
     /** Copies the project, rewrites the copies' stack files and installs the plugins into the private PULUMI_HOME. */
     async prepare(): Promise<void> {
+        this.prepared = true;
         await this.phase("prepare project copy", () => {
             for (const entry of PROJECT_ENTRIES) {
                 fs.cpSync(path.join(REPO, entry), path.join(this.dir, entry), {
@@ -112,7 +114,7 @@ export class Harness {
             if (typeof current === "number") doc.setIn(["config", key(p[0] ?? ""), ...p.slice(1)], this.port(stack, current));
         };
         const values = (parse(fs.readFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
-        for (const service of Object.keys((values["ade:services"] ?? {}) as object)) remap(["services", service, "hostPort"]);
+        for (const service of Object.keys(values["ade:services"] ?? {})) remap(["services", service, "hostPort"]);
         remap(["database", "hostPort"]);
         remap(["monitoring", "prometheus", "hostPort"]);
         remap(["monitoring", "grafana", "hostPort"]);
@@ -195,6 +197,10 @@ export class Harness {
 
     /** Destroys every stack and removes whatever is left with the prefix; safe to call after a failure. */
     async cleanUp(): Promise<void> {
+        if (!this.prepared) {
+            fs.rmSync(this.dir, { recursive: true, force: true });
+            return;
+        }
         await this.phase("clean up", () => {
             for (const stack of STACKS) {
                 try {
@@ -210,6 +216,25 @@ export class Harness {
             fs.rmSync(this.dir, { recursive: true, force: true });
         });
     }
+}
+
+/**
+ * Why the real engine cannot run the platform on this machine, or undefined when it can:
+ * scripts/ensure-pulumi.sh records resource plugins it could not build in the file
+ * named by ADE_TOOLCHAIN_UNAVAILABLE.
+ */
+export function missingPlugins(): string | undefined {
+    const file = process.env["ADE_TOOLCHAIN_UNAVAILABLE"];
+    if (file !== undefined && file !== "" && fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+    return undefined;
+}
+
+/** Skips a suite that needs the resource plugins, saying why aloud; use in `before`. */
+export function skipWithoutPlugins(context: Mocha.Context): void {
+    const reason = missingPlugins();
+    if (reason === undefined) return;
+    process.stdout.write(`\n  SKIPPED (blocked): this suite needs the docker and command resource plugins, which cannot be built here:\n${reason.replace(/^/gm, "    ")}\n\n`);
+    context.skip();
 }
 
 export class PulumiError extends Error {
@@ -246,7 +271,7 @@ export async function eventually<T>(seconds: number, check: () => Promise<T | un
         } catch (error) {
             last = error;
         }
-        if (Date.now() > deadline) throw new Error(`not true after ${seconds}s${last === undefined ? "" : `: ${String(last)}`}`);
+        if (Date.now() > deadline) throw new Error(`not true after ${seconds}s${last instanceof Error ? `: ${last.message}` : ""}`);
         await new Promise((r) => setTimeout(r, 1000));
     }
 }

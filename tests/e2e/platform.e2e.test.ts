@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { docker, eventually, getJson, Harness, PulumiError, STACKS, StackName } from "./harness";
+import { docker, eventually, getJson, Harness, PulumiError, skipWithoutPlugins, STACKS, StackName } from "./harness";
 
 /**
  * The platform for real: the Pulumi engine, the docker and command providers
@@ -17,7 +17,8 @@ describe("platform end to end", function () {
     const apiPort = (stack: StackName) => h.port(stack, stack === "development" ? 18080 : stack === "testing" ? 28080 : 38080);
     const secrets = new Map<string, string>();
 
-    before(async () => {
+    before(async function () {
+        skipWithoutPlugins(this);
         await h.prepare();
         for (const stack of STACKS) {
             h.initStack(stack);
