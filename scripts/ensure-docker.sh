@@ -38,7 +38,13 @@ fi
 is_debian() { [ -r /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; }
 
 if ! is_debian || [ "$(id -u)" -ne 0 ]; then
-  die "no Docker engine answers 'docker info', and this script can only install one on Debian as root.
+  if ! command -v docker >/dev/null 2>&1; then
+    why="there is no docker client on PATH"
+  else
+    why="'docker info' says: $(docker info 2>&1 >/dev/null | grep -v '^\s*$' | tail -n 1 || true)"
+  fi
+  die "no usable Docker engine ($why), and this script can only install one on Debian as root.
+  If the engine runs but your user may not use its socket, add yourself to the docker group (then log in again).
   Install and start Docker yourself (Debian/Ubuntu: 'sudo apt-get install docker.io && sudo systemctl start docker';
   elsewhere: Docker Engine or Docker Desktop), make sure 'docker info' works for this user, then run this again."
 fi
