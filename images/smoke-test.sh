@@ -10,7 +10,7 @@ readonly PREFIX="ade-smoke-$$"
 readonly PG=ade-local/postgres:15-1
 readonly PROM=ade-local/prometheus:2-1
 readonly NODE=ade-local/node:18-1
-readonly GRAFANA=ade-local/grafana-standin:1
+readonly GRAFANA=ade-local/grafana-standin:2
 readonly ADMINER=ade-local/adminer:4-1
 
 passed=0

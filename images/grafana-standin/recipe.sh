@@ -4,7 +4,7 @@
 # Grafana's env vars and provisioning files and serves the part of Grafana's
 # API the platform checks. See README.md. Runs as Grafana's uid 472.
 # Bump the tag whenever anything in this directory changes.
-IMAGE_REF=ade-local/grafana-standin:1
+IMAGE_REF=ade-local/grafana-standin:2
 
 IMAGE_PACKAGES=(python3 python3-yaml wget)
 

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
 
-VERSION = "standin-1"
+VERSION = "standin-2"
 
 
 class ProvisioningError(Exception):
@@ -287,9 +287,33 @@ class Handler(BaseHTTPRequestHandler):
                     ms=round((time.monotonic() - started) * 1000, 1),
                 )
 
+    def send_metrics(self):
+        # Grafana serves Prometheus metrics at /metrics without auth; the platform scrapes them.
+        lines = [
+            "# HELP grafana_build_info Build information (stand-in).",
+            "# TYPE grafana_build_info gauge",
+            f'grafana_build_info{{version="{VERSION}",edition="standin"}} 1',
+            "# HELP grafana_stat_totals_dashboard Provisioned dashboards.",
+            "# TYPE grafana_stat_totals_dashboard gauge",
+            f"grafana_stat_totals_dashboard {len(State.dashboards)}",
+            "# HELP grafana_stat_totals_datasource Provisioned datasources.",
+            "# TYPE grafana_stat_totals_datasource gauge",
+            f"grafana_stat_totals_datasource {len(State.datasources)}",
+        ]
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; version=0.0.4")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        self.status = 200
+
     def route(self, path, query):
         if path == "/api/health":
             return self.send_json(200, {"database": "ok", "version": VERSION})
+        if path == "/metrics":
+            return self.send_metrics()
         if path == "/":
             return self.send_json(200, {"message": "Grafana stand-in (not Grafana); see /api/health", "version": VERSION})
         if not path.startswith("/api/"):

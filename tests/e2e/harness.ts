@@ -26,7 +26,7 @@ export const LOCAL_IMAGES = {
     appBase: "ade-local/node:18-1",
     postgres: "ade-local/postgres:15-1",
     prometheus: "ade-local/prometheus:2-1",
-    grafana: "ade-local/grafana-standin:1",
+    grafana: "ade-local/grafana-standin:2",
     dbAdmin: "ade-local/adminer:4-1",
 };
 
