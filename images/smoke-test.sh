@@ -148,7 +148,7 @@ gf_args=(-v "$prov:/etc/grafana/provisioning:ro" -v "$TMP/dashboards:/var/lib/gr
 run_bg "$PREFIX-gf" -p 127.0.0.1::3000 "${gf_args[@]}" "$GRAFANA"
 check "grafana-standin: healthcheck via wget inside the container" wait_for 30 docker exec "$PREFIX-gf" wget -q -O /dev/null http://127.0.0.1:3000/api/health
 gf="http://127.0.0.1:$(host_port "$PREFIX-gf" 3000)"
-check "grafana-standin: /api/health is 200 with the stand-in version" bash -c "[ \"\$(curl -fsS $gf/api/health)\" = '{\"database\":\"ok\",\"version\":\"standin-1\"}' ]"
+check "grafana-standin: /api/health is 200 with the stand-in version" bash -c "[ \"\$(curl -fsS $gf/api/health)\" = '{\"database\":\"ok\",\"version\":\"standin-2\"}' ]"
 check "grafana-standin: /api/datasources without auth is 401" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' $gf/api/datasources)\" = 401 ]"
 check "grafana-standin: /api/datasources with the admin password lists Prometheus" bash -c "curl -fsS -u 'boss:gf pass' $gf/api/datasources | grep -q '\"name\":\"Prometheus\"'"
 check "grafana-standin: /api/search lists the provisioned dashboard" bash -c "curl -fsS -u 'boss:gf pass' $gf/api/search | grep -q '\"uid\":\"ade-app\"'"
