@@ -56,8 +56,8 @@ export interface ServiceArgs {
     /** CPU limit in CPUs; 0 means no limit. */
     readonly cpus: number;
     /**
-     * Read-only root filesystem, no-new-privileges and every capability dropped.
-     * Off by default; production turns it on.
+     * No-new-privileges, every capability dropped, and a read-only root filesystem
+     * when the container receives no files. Off by default; production turns it on.
      */
     readonly hardened?: boolean;
     /** Paths that stay writable (tmpfs) when the root filesystem is read-only. */
@@ -116,6 +116,10 @@ export class Service extends pulumi.ComponentResource {
             ...Object.entries(args.secretFiles ?? {}).map(([file, content]) => ({ file, content: pulumi.secret(content), permissions: "0444" })),
         ];
         const hardened = args.hardened ?? false;
+        // Docker refuses to copy files into a container whose root filesystem is
+        // read-only, and the pinned provider copies uploads to "/", so a container
+        // that receives files keeps a writable root (the rest of the hardening stays).
+        const readOnlyRoot = hardened && uploads.length === 0;
 
         const container = new docker.Container(
             `${name}-container`,
@@ -141,7 +145,7 @@ export class Service extends pulumi.ComponentResource {
                 user: args.user,
                 memory: args.memoryMb > 0 ? args.memoryMb : undefined,
                 cpus: args.cpus > 0 ? String(args.cpus) : undefined,
-                readOnly: hardened,
+                readOnly: readOnlyRoot,
                 securityOpts: hardened ? ["no-new-privileges:true"] : undefined,
                 capabilities: hardened ? { drops: ["ALL"] } : undefined,
                 tmpfs: hardened ? Object.fromEntries((args.writablePaths ?? ["/tmp"]).map((p) => [p, "rw,nosuid,nodev,size=64m"])) : undefined,

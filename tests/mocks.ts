@@ -88,9 +88,10 @@ const PROGRAM = path.join(ROOT, "index.ts");
 export async function runProgram(
     stack: string,
     config: { config: Record<string, string>; secretKeys: string[] } = stackFileConfig(stack),
+    project: string = PROJECT,
 ): Promise<{ mocks: RecordingMocks; outputs: Record<string, pulumi.Output<unknown>> }> {
     const mocks = new RecordingMocks();
-    await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+    await pulumi.runtime.setMocks(mocks, project, stack, false);
     pulumi.runtime.setAllConfig(config.config, config.secretKeys);
     for (const key of Object.keys(require.cache)) {
         if (!key.includes("node_modules")) delete require.cache[key];

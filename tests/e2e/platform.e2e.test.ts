@@ -147,7 +147,7 @@ describe("platform end to end", function () {
                 "{{.HostConfig.ReadonlyRootfs}}|{{.Config.User}}|{{json .HostConfig.SecurityOpt}}|{{json .HostConfig.CapDrop}}",
                 c,
             ]).split("|");
-            expect(readOnly, c).to.equal("true");
+            expect(readOnly, c).to.equal("false"); // every container receives files; see components/service.ts
             expect(user, c).to.match(/^[1-9][0-9]*:[0-9]+$/);
             expect(secOpt, c).to.equal('["no-new-privileges:true"]');
             expect(capDrop, c).to.equal('["ALL"]');
