@@ -75,7 +75,7 @@ function createContainer(i: Inputs): void {
     const name = i["name"] as string;
     const nets = i["networksAdvanced"] as { name: string; aliases: string[] }[];
     const hc = i["healthcheck"] as { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
-    const args = ["create", "--name", name, "--restart", i["restart"], "--log-driver", i["logDriver"]];
+    const args: string[] = ["create", "--name", name, "--restart", String(i["restart"]), "--log-driver", String(i["logDriver"])];
     for (const [k, v] of Object.entries(i["logOpts"] as Record<string, string>)) args.push("--log-opt", `${k}=${v}`);
     for (const e of (i["envs"] as string[] | undefined) ?? []) args.push("--env", e);
     for (const l of i["labels"] as { label: string; value: string }[]) args.push("--label", `${l.label}=${l.value}`);
@@ -85,9 +85,9 @@ function createContainer(i: Inputs): void {
     for (const s of (i["securityOpts"] as string[] | undefined) ?? []) args.push("--security-opt", s);
     for (const c of (i["capabilities"] as { drops: string[] } | undefined)?.drops ?? []) args.push("--cap-drop", c);
     if (i["readOnly"] === true) args.push("--read-only");
-    if (i["user"] !== undefined) args.push("--user", i["user"]);
+    if (i["user"] !== undefined) args.push("--user", String(i["user"]));
     if (i["memory"] !== undefined) args.push("--memory", `${i["memory"]}m`);
-    if (i["cpus"] !== undefined) args.push("--cpus", i["cpus"]);
+    if (i["cpus"] !== undefined) args.push("--cpus", String(i["cpus"]));
     args.push("--health-cmd", hc.tests.slice(1).map((t) => (/\s/.test(t) ? `'${t}'` : t)).join(" "));
     args.push("--health-interval", hc.interval, "--health-timeout", hc.timeout, "--health-retries", String(hc.retries), "--health-start-period", hc.startPeriod);
     const [first, ...rest] = nets;
