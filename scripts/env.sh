@@ -3,8 +3,10 @@
 #   source scripts/env.sh || exit 1
 #
 # It puts Node.js >= 22 and the Pulumi binaries first on PATH, points PULUMI_HOME
-# at a private plugin directory (unless the caller set one) and turns off
-# everything in Pulumi that would reach for the internet. On failure it returns
+# at a private plugin directory (unless the caller set one) and, when the Pulumi
+# binaries are the project's own offline build, turns off automatic plugin
+# downloads. ADE_TOOLCHAIN_UNAVAILABLE names the file listing resource plugins
+# that could not be built (unset when nothing is missing). On failure it returns
 # non-zero after saying which step failed; it never exits the caller's shell.
 # shellcheck shell=bash
 
@@ -38,7 +40,25 @@ ade_env_setup() {
   path="${path#:}"
   export PATH="$pulumi_bin:$node_bin:${path%:}"
   export PULUMI_SKIP_UPDATE_CHECK=true
-  export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+
+  # Resource plugins the toolchain lacks (scripts/ensure-pulumi.sh could not build
+  # them) are listed in a file, exported for the tests to say why they skip.
+  local info unavailable
+  info="$(bash -c 'source "$1" || exit 1
+    if ade_is_own_toolchain "$2"; then echo own; else echo installed; fi
+    ade_unavailable_file "$2"' _ "$scripts/lib.sh" "$pulumi_bin")" || return 1
+  unavailable="${info#*$'\n'}"
+  if [[ -f "$unavailable" ]]; then
+    export ADE_TOOLCHAIN_UNAVAILABLE="$unavailable"
+  else
+    unset ADE_TOOLCHAIN_UNAVAILABLE
+  fi
+  # The project's own offline build cannot download plugins: fail fast with a
+  # clear "no resource plugin" message. A pulumi the user installed (on a machine
+  # with internet) keeps acquiring missing plugins on its own.
+  if [[ "${info%%$'\n'*}" == own ]]; then
+    export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+  fi
 }
 
 ade_env_setup

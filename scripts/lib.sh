@@ -41,3 +41,24 @@ package_version() {
 elapsed_since() {
   printf '%s' "$(($(date +%s) - $1))"
 }
+
+# True when bin directory $1 is one of the toolchains that scripts/ensure-pulumi.sh
+# built into the project's cache (rather than a pulumi the user installed).
+ade_is_own_toolchain() {
+  local toolchains
+  toolchains="$(ade_cache_dir)/toolchain"
+  [[ "$1" == "$toolchains/"* ]] ||
+    { [[ -d "$toolchains" ]] && [[ "$1" == "$(cd -P "$toolchains" && pwd)/"* ]]; }
+}
+
+# Prints the path of the file that lists, one line each, the resource plugins the
+# toolchain in bin directory $1 lacks (the file exists only when some are missing).
+# For the project's own builds it is <bin>/../UNAVAILABLE; for a pulumi installed
+# elsewhere it is kept in the project's cache rather than written into that install.
+ade_unavailable_file() {
+  if ade_is_own_toolchain "$1"; then
+    printf '%s\n' "$(dirname "$1")/UNAVAILABLE"
+  else
+    printf '%s\n' "$(ade_cache_dir)/toolchain/pulumi-on-path.UNAVAILABLE"
+  fi
+}
