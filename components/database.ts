@@ -57,7 +57,7 @@ export class Database extends pulumi.ComponentResource {
         const volume = new docker.Volume(
             `${name}-data`,
             { name: `${args.prefix}-pgdata`, labels: Object.entries(args.labels).map(([label, value]) => ({ label, value })) },
-            { parent: this, retainOnDelete: args.retainVolumeOnDestroy ?? false },
+            { parent: this, deleteBeforeReplace: true, retainOnDelete: args.retainVolumeOnDestroy ?? false },
         );
 
         // What defines the container; when any of it changes the container is

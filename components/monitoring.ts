@@ -59,7 +59,7 @@ export class Monitoring extends pulumi.ComponentResource {
             { containerPort, hostPort: p.hostPort, hostAddress: p.bindAddress },
         ];
 
-        const prometheusData = new docker.Volume(`${name}-prometheus-data`, { name: `${args.prefix}-prometheus-data`, labels: labelList }, { parent: this });
+        const prometheusData = new docker.Volume(`${name}-prometheus-data`, { name: `${args.prefix}-prometheus-data`, labels: labelList }, { parent: this, deleteBeforeReplace: true });
         const prometheus = new Service(
             `${name}-prometheus`,
             {
@@ -94,7 +94,7 @@ export class Monitoring extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const grafanaData = new docker.Volume(`${name}-grafana-data`, { name: `${args.prefix}-grafana-data`, labels: labelList }, { parent: this });
+        const grafanaData = new docker.Volume(`${name}-grafana-data`, { name: `${args.prefix}-grafana-data`, labels: labelList }, { parent: this, deleteBeforeReplace: true });
         const grafana = new Service(
             `${name}-grafana`,
             {

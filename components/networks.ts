@@ -24,12 +24,12 @@ export class Networks extends pulumi.ComponentResource {
         const publicNetwork = new docker.Network(
             `${name}-public`,
             { name: pulumi.interpolate`${args.prefix}-public`, driver: "bridge", internal: false, labels },
-            { parent: this },
+            { parent: this, deleteBeforeReplace: true },
         );
         const internalNetwork = new docker.Network(
             `${name}-internal`,
             { name: pulumi.interpolate`${args.prefix}-internal`, driver: "bridge", internal: true, labels },
-            { parent: this },
+            { parent: this, deleteBeforeReplace: true },
         );
 
         this.publicNetworkName = publicNetwork.name;

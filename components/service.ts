@@ -121,6 +121,7 @@ export class Service extends pulumi.ComponentResource {
         // that receives files keeps a writable root (the rest of the hardening stays).
         const readOnlyRoot = hardened && uploads.length === 0;
 
+        // Docker names are unique on a host, so a replacement must free the name first.
         const container = new docker.Container(
             `${name}-container`,
             {
@@ -153,7 +154,7 @@ export class Service extends pulumi.ComponentResource {
                 logOpts: { "max-size": `${args.logging.maxSizeMb}m`, "max-file": String(args.logging.maxFiles) },
                 labels: Object.entries(args.labels).map(([label, value]) => ({ label, value })),
             },
-            { parent: this },
+            { parent: this, deleteBeforeReplace: true },
         );
 
         this.containerName = container.name;
