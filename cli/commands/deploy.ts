@@ -1,0 +1,98 @@
+/**
+ * `ade deploy <stack>`: validate the config, run the unit tests, preview, `up`
+ * with a message naming the release, verify health. When the update or its
+ * verification fails, the stack goes back by itself to the newest update that
+ * verified healthy, and the command exits non-zero naming what failed and what runs.
+ */
+import { Command } from "commander";
+import { spawnSync } from "child_process";
+import { formatProblems, validateStackConfig } from "../../config/validate";
+import { findRollbackTarget } from "../../lib/history";
+import { describeChanges, Progress, progressMode } from "../../lib/progress";
+import { changelogDescription, readChangelog, readRawStackConfig, readReleases, releaseMessage, updateFailure, upAndVerify } from "../../lib/release";
+import { projectName } from "../../lib/stackFile";
+import { UserError } from "../errors";
+import { openStack, projectRoot, requireKnownStack } from "../workspace";
+import { rollback } from "./rollback";
+
+export interface DeployOptions {
+    readonly stack: string;
+    /** Skip `npm test` (the end-to-end suite does: its project copy has no tests). */
+    readonly skipTests?: boolean;
+    readonly root?: string;
+    readonly write?: (text: string) => void;
+}
+
+export interface DeployResult {
+    readonly version: string;
+    readonly update: number;
+    readonly databaseBackup: string | undefined;
+}
+
+export async function deploy(options: DeployOptions): Promise<DeployResult> {
+    const root = options.root ?? projectRoot();
+    requireKnownStack(root, options.stack);
+    const project = projectName(root);
+    const write = options.write ?? ((t: string) => process.stdout.write(t));
+
+    const validation = validateStackConfig(options.stack, readRawStackConfig(root, options.stack, project));
+    if (!validation.ok) throw new UserError(formatProblems(options.stack, validation.problems));
+    const config = validation.config;
+    const version = config.version;
+    write(`config of ${options.stack}: valid (release ${version})\n`);
+
+    if (options.skipTests === true) {
+        write("unit tests: skipped (--skip-tests)\n");
+    } else {
+        write("unit tests: npm test\n");
+        const tests = spawnSync("npm", ["test"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+        if (tests.error !== undefined) throw new UserError(`could not run npm test: ${tests.error.message}`);
+        if (tests.status !== 0) throw new UserError(`unit tests failed (npm test exited ${tests.status ?? tests.signal}; output above): fix them, or deploy anyway with --skip-tests; nothing was deployed`);
+    }
+
+    const changelog = readChangelog(root);
+    const message = releaseMessage(version, changelog === undefined ? undefined : changelogDescription(changelog, version));
+    const stack = await openStack(root, options.stack);
+    try {
+        const preview = await stack.preview({ message, color: "never" });
+        write(`preview: ${describeChanges(preview.changeSummary, "future")}\n`);
+    } catch (error) {
+        throw new UserError(`preview of ${options.stack} failed: ${updateFailure(error)}; nothing was changed`);
+    }
+
+    const progress = new Progress(`deploying release ${version} to ${options.stack}`, { mode: progressMode(), write });
+    const verification = await upAndVerify(stack, { root, stackName: options.stack, project, message, config, progress });
+    if (verification.ok) {
+        for (const line of verification.lines) write(`${line}\n`);
+        const backup = verification.outputs["databaseBackup"]?.value as string | undefined;
+        if (backup !== undefined && backup !== "") write(`database backup taken before the update: ${backup}\n`);
+        write(`release ${version} is running on ${options.stack} and verified healthy (update #${verification.update.update}: ${message})\n`);
+        return { version, update: verification.update.update, databaseBackup: backup === "" ? undefined : backup };
+    }
+
+    const failed = `release ${version} failed on ${options.stack}: ${verification.failure}`;
+    write(`${failed}\n`);
+    const target = findRollbackTarget(await readReleases(stack, root, options.stack, project), { kind: "lastVerified" }, options.stack);
+    if (!target.ok) throw new UserError(`${failed}\nno automatic rollback: ${target.problem}; the stack is as the failed update left it`);
+    write(`rolling back automatically to release ${target.release.version ?? "?"} (update #${target.release.update}), the newest that verified healthy\n`);
+    let back;
+    try {
+        back = await rollback({ stack: options.stack, lastVerified: true, reason: `release ${version} failed: ${verification.failure}`, root, write });
+    } catch (error) {
+        // A bug in the rollback keeps its trace; a refused or failed rollback is the user's news.
+        if (!(error instanceof UserError)) throw error;
+        throw new UserError(`${failed}\nthe automatic rollback failed too: ${error.message}`);
+    }
+    throw new UserError(`${failed}\nrolled back automatically: release ${back.target.version ?? "?"} is running on ${options.stack} and verified healthy (update #${back.update.update})`);
+}
+
+export function register(program: Command): void {
+    program
+        .command("deploy")
+        .argument("<stack>", "development, testing or production")
+        .option("--skip-tests", "do not run the unit tests (npm test) first")
+        .description("validate, test, preview, update and verify health; roll back by itself to the last healthy release when verification fails")
+        .action(async (stack: string, opts: { skipTests?: boolean }) => {
+            await deploy({ stack, skipTests: opts.skipTests === true });
+        });
+}

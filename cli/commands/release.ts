@@ -1,0 +1,88 @@
+/**
+ * `ade release <major|minor|patch> "<description>"`: bumps the version (VERSION
+ * and the development stack's `<project>:version`), adds a CHANGELOG.md entry
+ * and, inside a git work tree, commits exactly those files and tags `v<version>`.
+ *
+ * Other people's uncommitted work elsewhere in the tree is left alone (the
+ * commit takes only the release's files); release refuses when one of its own
+ * files already has uncommitted changes, because the commit would take them too.
+ */
+import { Command } from "commander";
+import * as path from "path";
+import {
+    addChangelogEntry,
+    CHANGELOG_FILE,
+    commitAndTag,
+    gitTopLevel,
+    readVersion,
+    releaseMessage,
+    stackFilePath,
+    tagExists,
+    uncommitted,
+    VERSION_FILE,
+} from "../../lib/release";
+import { bumpVersion, parseReleaseLevel } from "../../lib/semverMath";
+import { UserError } from "../errors";
+import { projectRoot, requireKnownStack } from "../workspace";
+import { RELEASE_STACK, versionBump } from "./version";
+
+export interface ReleaseOptions {
+    readonly level: string;
+    readonly description: string;
+    readonly root?: string;
+    /** `YYYY-MM-DD` of the changelog entry; today (UTC) by default. */
+    readonly date?: string;
+    /** Commit and tag when inside a git work tree; true by default. */
+    readonly git?: boolean;
+    readonly write?: (text: string) => void;
+}
+
+export interface ReleaseResult {
+    readonly version: string;
+    readonly tag: string | undefined;
+}
+
+export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
+    const level = parseReleaseLevel(options.level);
+    if (level === undefined) {
+        throw new UserError(`unknown release level ${JSON.stringify(options.level)}: use major, minor or patch (e.g. ade release minor "Add the visits counter")`);
+    }
+    const description = options.description.replace(/\s+/g, " ").trim();
+    if (description === "") throw new UserError(`a release needs a description of what changed (e.g. ade release ${level} "Fix the health check")`);
+    const root = options.root ?? projectRoot();
+    requireKnownStack(root, RELEASE_STACK);
+    const next = bumpVersion(readVersion(root), level);
+    const tag = `v${next}`;
+    const files = [path.join(root, VERSION_FILE), path.join(root, CHANGELOG_FILE), stackFilePath(root, RELEASE_STACK)];
+    const top = options.git === false ? undefined : gitTopLevel(root);
+    if (top !== undefined) {
+        const dirty = uncommitted(top, files);
+        if (dirty.length > 0) {
+            throw new UserError(`release ${next} would commit uncommitted changes to ${dirty.join(", ")}: commit or discard them first (git status), then run the release again`);
+        }
+        if (tagExists(top, tag)) throw new UserError(`git tag ${tag} already exists: release ${next} was made before; bump past it (edit ${VERSION_FILE}) or delete the tag`);
+    }
+
+    const write = options.write ?? ((t: string) => process.stdout.write(t));
+    const bump = await versionBump({ level, root, write });
+    addChangelogEntry(root, bump.to, options.date ?? new Date().toISOString().slice(0, 10), description);
+    write(`${CHANGELOG_FILE}: added ## ${bump.to}\n`);
+    if (top !== undefined) {
+        commitAndTag(top, files, releaseMessage(bump.to, description), tag);
+        write(`git: committed ${files.map((f) => path.relative(top, f)).join(", ")} and tagged ${tag}\n`);
+    }
+    write(`release ${bump.to} is ready: deploy it with: ade deploy ${RELEASE_STACK}\n`);
+    return { version: bump.to, tag: top === undefined ? undefined : tag };
+}
+
+export function register(program: Command): void {
+    program
+        .command("release")
+        .argument("<level>", "major, minor or patch")
+        .argument("<description>", "what changed, for CHANGELOG.md and the update message")
+        .option("--no-git", "do not commit or tag, even inside a git work tree")
+        .description("bump the version, add a CHANGELOG.md entry, set the development stack's version, commit and tag v<version>")
+        .action(async (level: string, description: string, opts: { git: boolean }) => {
+            await release({ level, description, git: opts.git });
+        });
+}

@@ -1,0 +1,121 @@
+/**
+ * `ade rollback <stack> [--to <version> | --steps <n>]`: redeploys a release
+ * that verified healthy, found in the stack's history (all pages). The stack
+ * file gets that update's non-secret config back; secrets stay the stack's
+ * current ones. Services built from source are pinned to the image their
+ * release built (`<project>/<service>:<version>`, never deleted), so nothing is
+ * rebuilt and no registry is needed; the next `ade release` unpins them.
+ */
+import { Command } from "commander";
+import { parseConfigValue, formatProblems, validateStackConfig } from "../../config/validate";
+import { findRollbackTarget, nonSecretConfig, pinReleaseImages, Release, RollbackRequest } from "../../lib/history";
+import { Progress, progressMode } from "../../lib/progress";
+import { editStackFile, localImageExists, readRawStackConfig, readReleases, recordPins, stackFilePath, upAndVerify } from "../../lib/release";
+import type { ConfigEdit } from "../../lib/promotion";
+import { parseVersion } from "../../lib/semverMath";
+import { backupStackFile, projectName } from "../../lib/stackFile";
+import { UserError } from "../errors";
+import { openStack, projectRoot, requireKnownStack } from "../workspace";
+
+export interface RollbackOptions {
+    readonly stack: string;
+    /** A release version; exclusive with `steps`. */
+    readonly to?: string;
+    /** How many verified releases back from the running one; 1 when neither is given. */
+    readonly steps?: number;
+    /** Roll back to the newest update that verified healthy, whatever its version (after a failed deploy). */
+    readonly lastVerified?: boolean;
+    /** Why, for the update message. */
+    readonly reason?: string;
+    readonly root?: string;
+    readonly write?: (text: string) => void;
+}
+
+export interface RollbackResult {
+    /** The earlier update whose release now runs again. */
+    readonly target: Release;
+    /** The rollback's own update. */
+    readonly update: Release;
+}
+
+export async function rollback(options: RollbackOptions): Promise<RollbackResult> {
+    const root = options.root ?? projectRoot();
+    requireKnownStack(root, options.stack);
+    const project = projectName(root);
+    const write = options.write ?? ((t: string) => process.stdout.write(t));
+    const request = rollbackRequest(options);
+
+    const stack = await openStack(root, options.stack);
+    const releases = await readReleases(stack, root, options.stack, project);
+    const found = findRollbackTarget(releases, request, options.stack);
+    if (!found.ok) throw new UserError(`${found.problem}; nothing was changed`);
+    const target = found.release;
+    const version = target.version ?? "";
+
+    const values: Record<string, unknown> = {};
+    for (const [key, text] of Object.entries(nonSecretConfig(target.entry, project))) values[key] = parseConfigValue(key, text);
+    const { services, pins } = pinReleaseImages((values["services"] ?? {}) as Record<string, Record<string, unknown>>, project, version);
+    values["services"] = services;
+    const missing = pins.filter((p) => !localImageExists(p.image)).map((p) => p.image);
+    if (missing.length > 0) {
+        throw new UserError(
+            `release ${version} cannot be rolled back to on this host: its image(s) ${missing.join(", ")} are not in Docker (ade never deletes release images; were they removed with docker rmi?); nothing was changed`,
+        );
+    }
+    const current = readRawStackConfig(root, options.stack, project);
+    const validation = validateStackConfig(options.stack, { values, secrets: current.secrets });
+    if (!validation.ok) {
+        throw new UserError(`the config of release ${version} (update #${target.update}) is not valid today; nothing was changed.\n${formatProblems(options.stack, validation.problems)}`);
+    }
+
+    const backup = backupStackFile(root, options.stack, stackFilePath(root, options.stack));
+    const edits: ConfigEdit[] = [
+        ...Object.keys(current.values)
+            .filter((key) => !(key in values))
+            .map((key): ConfigEdit => ({ kind: "remove", path: [key] })),
+        ...Object.entries(values).map(([key, value]): ConfigEdit => ({ kind: "set", path: [key], value })),
+    ];
+    editStackFile(root, options.stack, project, edits);
+    recordPins(root, options.stack, pins);
+    write(`rolling ${options.stack} back to release ${version} (update #${target.update}, ${target.message || "no message"})\n`);
+    write(`stack file: restored that update's config (previous file backed up to ${backup})\n`);
+    for (const pin of pins) write(`${pin.service}: runs ${pin.image}, the image release ${version} built (not rebuilt)\n`);
+
+    const message = `rollback to release ${version} (update #${target.update}): ${options.reason ?? "requested with ade rollback"}`;
+    const progress = new Progress(`rolling ${options.stack} back to ${version}`, { mode: progressMode(), write });
+    const verification = await upAndVerify(stack, { root, stackName: options.stack, project, message, config: validation.config, progress });
+    if (!verification.ok) {
+        throw new UserError(`rollback of ${options.stack} to release ${version} failed: ${verification.failure} (the stack file before the rollback is in ${backup})`);
+    }
+    for (const line of verification.lines) write(`${line}\n`);
+    write(`release ${version} is running on ${options.stack} and verified healthy (update #${verification.update.update})\n`);
+    return { target, update: verification.update };
+}
+
+function rollbackRequest(options: RollbackOptions): RollbackRequest {
+    if (options.lastVerified === true) return { kind: "lastVerified" };
+    if (options.to !== undefined && options.steps !== undefined) throw new UserError("give either --to <version> or --steps <n>, not both");
+    if (options.to !== undefined) {
+        const version = parseVersion(options.to);
+        if (version === undefined) throw new UserError(`--to ${JSON.stringify(options.to)} is not a release version: give one like 1.2.3 (see: ade history <stack>)`);
+        return { kind: "to", version };
+    }
+    return { kind: "steps", steps: options.steps ?? 1 };
+}
+
+export function register(program: Command): void {
+    program
+        .command("rollback")
+        .argument("<stack>", "development, testing or production")
+        .option("--to <version>", "the release to return to (it must have verified healthy on the stack)")
+        .option("--steps <n>", "how many verified releases back from the running one (default 1)")
+        .description("redeploy an earlier release that verified healthy, from the stack's history, and verify it")
+        .action(async (stack: string, opts: { to?: string; steps?: string }) => {
+            let steps: number | undefined;
+            if (opts.steps !== undefined) {
+                steps = /^\d+$/.test(opts.steps) ? Number(opts.steps) : NaN;
+                if (!(steps >= 1)) throw new UserError(`--steps must be a whole number of releases, 1 or more (got ${JSON.stringify(opts.steps)})`);
+            }
+            await rollback({ stack, to: opts.to, steps });
+        });
+}
