@@ -66,8 +66,11 @@ if [[ "${ADE_SKIP_E2E:-}" == 1 ]]; then
   echo "[test] SKIPPING the end-to-end suite because ADE_SKIP_E2E=1" >&2
 else
   phase "Docker engine and local images"
+  # Stop the engine at the end only if this run is the one that starts it.
+  if [[ ! -e /run/ade-dockerd.pid ]] && ! docker info >/dev/null 2>&1; then
+    trap 'bash scripts/stop-docker.sh || true' EXIT
+  fi
   bash scripts/ensure-docker.sh
-  trap 'bash scripts/stop-docker.sh || true' EXIT
   bash scripts/build-images.sh
 
   phase "end-to-end suite (real Pulumi engine, real Docker)"
