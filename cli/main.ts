@@ -3,6 +3,14 @@
  * errors to exit codes; each command lives in cli/commands/ as one async function.
  */
 import { Command } from "commander";
+import { register as deploy } from "./commands/deploy";
+import { register as diff } from "./commands/diff";
+import { register as envImport } from "./commands/envImport";
+import { register as history } from "./commands/history";
+import { register as promote } from "./commands/promote";
+import { register as release } from "./commands/release";
+import { register as rollback } from "./commands/rollback";
+import { register as version } from "./commands/version";
 import { UserError } from "./errors";
 
 const program = new Command()
@@ -10,17 +18,8 @@ const program = new Command()
     .description("ADE Platform: promote config between stacks, migrate .env files, release, deploy and roll back")
     .showHelpAfterError();
 
-// Each command module registers itself here; see cli/commands/*.ts.
-const registrations: ((program: Command) => void)[] = [];
-for (const mod of ["promote", "diff", "envImport", "version", "release", "deploy", "rollback", "history"]) {
-    try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        registrations.push((require(`./commands/${mod}`) as { register: (p: Command) => void }).register);
-    } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND" || !String((error as Error).message).includes(`commands/${mod}`)) throw error;
-    }
-}
-for (const register of registrations) register(program);
+// Each command module declares its own options and calls one async function.
+for (const register of [promote, diff, envImport, version, release, deploy, rollback, history]) register(program);
 
 export async function main(argv: string[]): Promise<number> {
     try {
