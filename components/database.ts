@@ -114,6 +114,8 @@ export class Database extends pulumi.ComponentResource {
                     startPeriodSeconds: 10,
                 },
                 user: args.hardened ? "999:999" : undefined,
+                // Postgres reads the password as its own user (uid 999), whoever starts it.
+                filesOwner: "999:999",
                 hardened: args.hardened,
                 writablePaths: ["/tmp", "/var/run/postgresql"],
                 memoryMb: args.memoryMb,

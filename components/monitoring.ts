@@ -1,10 +1,13 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { dashboardProvisioning, DASHBOARDS_DIR, datasourceProvisioning, platformDashboard } from "../lib/grafana";
+import { dashboardProvisioning, datasourceProvisioning, platformDashboard } from "../lib/grafana";
 import { AlertThresholds, alertRules, GRAFANA_PORT, prometheusConfig, PROMETHEUS_PORT, ScrapeTarget } from "../lib/prometheus";
-import { PublishedPort, SECRETS_DIR, Service } from "./service";
+import { FILES_DIR, PublishedPort, SECRETS_DIR, Service } from "./service";
 
-const RULES_FILE = "/etc/prometheus/rules/ade.rules.yml";
+const PROMETHEUS_CONFIG = `${FILES_DIR}/prometheus/prometheus.yml`;
+const RULES_FILE = `${FILES_DIR}/prometheus/rules.yml`;
+const GRAFANA_PROVISIONING = `${FILES_DIR}/grafana/provisioning`;
+const GRAFANA_DASHBOARDS = `${FILES_DIR}/grafana/dashboards`;
 const GRAFANA_PASSWORD_FILE = `${SECRETS_DIR}/grafana-admin-password`;
 
 interface Limits {
@@ -68,7 +71,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 networks: [{ name: args.networkName, aliases: ["prometheus"] }],
                 ports: publish(PROMETHEUS_PORT, args.prometheus),
                 files: {
-                    "/etc/prometheus/prometheus.yml": prometheusConfig({
+                    [PROMETHEUS_CONFIG]: prometheusConfig({
                         project: args.project,
                         environment: args.environment,
                         scrapeIntervalSeconds: args.prometheus.scrapeIntervalSeconds,
@@ -78,7 +81,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     [RULES_FILE]: alertRules(args.alerts),
                 },
                 command: [
-                    "--config.file=/etc/prometheus/prometheus.yml",
+                    `--config.file=${PROMETHEUS_CONFIG}`,
                     "--storage.tsdb.path=/prometheus",
                     `--storage.tsdb.retention.time=${args.prometheus.retentionDays}d`,
                 ],
@@ -110,13 +113,15 @@ export class Monitoring extends pulumi.ComponentResource {
                     GF_USERS_ALLOW_SIGN_UP: "false",
                     GF_ANALYTICS_REPORTING_ENABLED: "false",
                     GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
-                    GF_PATHS_PROVISIONING: "/etc/grafana/provisioning",
+                    GF_PATHS_PROVISIONING: GRAFANA_PROVISIONING,
+                    // The root filesystem may be read-only; logs go to stdout anyway.
+                    GF_PATHS_LOGS: "/tmp/grafana-logs",
                 },
                 secretFiles: { [GRAFANA_PASSWORD_FILE]: args.grafana.adminPassword },
                 files: {
-                    "/etc/grafana/provisioning/datasources/prometheus.yaml": datasourceProvisioning(`http://prometheus:${PROMETHEUS_PORT}`),
-                    "/etc/grafana/provisioning/dashboards/ade.yaml": dashboardProvisioning(),
-                    [`${DASHBOARDS_DIR}/platform.json`]: platformDashboard(args.environment),
+                    [`${GRAFANA_PROVISIONING}/datasources/prometheus.yaml`]: datasourceProvisioning(`http://prometheus:${PROMETHEUS_PORT}`),
+                    [`${GRAFANA_PROVISIONING}/dashboards/ade.yaml`]: dashboardProvisioning(GRAFANA_DASHBOARDS),
+                    [`${GRAFANA_DASHBOARDS}/platform.json`]: platformDashboard(args.environment),
                 },
                 volumes: [{ volumeName: grafanaData.name, containerPath: "/var/lib/grafana" }],
                 healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${GRAFANA_PORT}/api/health`], startPeriodSeconds: 20 },

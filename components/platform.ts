@@ -122,6 +122,8 @@ export class Platform extends pulumi.ComponentResource {
                     // The health verification below waits for it and names what it answered.
                     waitForHealthy: false,
                     user: hardened ? "1000:1000" : undefined,
+                    // The application image runs as uid 1000 (node) either way.
+                    filesOwner: "1000:1000",
                     hardened,
                     memoryMb: s.memoryMb,
                     cpus: s.cpus,

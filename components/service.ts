@@ -1,8 +1,10 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 
+/** Where a container's files (config and secrets) appear, read-only. */
+export const FILES_DIR = "/run/ade";
 /** Where secret files land inside every container. */
-export const SECRETS_DIR = "/run/secrets";
+export const SECRETS_DIR = `${FILES_DIR}/secrets`;
 
 export interface ServiceBuild {
     /** Build context directory, relative to the project root. */
@@ -40,10 +42,12 @@ export interface ServiceArgs {
     readonly ports?: readonly PublishedPort[];
     /** Non-secret environment variables. Secrets never go here: use `secretFiles`. */
     readonly env?: Record<string, pulumi.Input<string>>;
-    /** Secrets delivered as read-only files: container path to secret value. */
+    /** Secrets delivered as files (mode 0400, owned by `filesOwner`): path under FILES_DIR to secret value. */
     readonly secretFiles?: Record<string, pulumi.Input<string>>;
-    /** Non-secret files written into the container before it starts: path to content. */
+    /** Non-secret files (mode 0444): path under FILES_DIR to content. */
     readonly files?: Record<string, pulumi.Input<string>>;
+    /** `uid:gid` that owns the files: the user that reads them. Defaults to `user`, else root. */
+    readonly filesOwner?: string;
     /** Named volumes to mount: volume name to container path. */
     readonly volumes?: readonly { readonly volumeName: pulumi.Input<string>; readonly containerPath: string }[];
     /** Arguments to the image's entrypoint; the image's default command when absent. */
@@ -109,18 +113,9 @@ export class Service extends pulumi.ComponentResource {
             image = built.imageName;
         }
 
-        const uploads = [
-            ...Object.entries(args.files ?? {}).map(([file, content]) => ({ file, content, permissions: "0444" })),
-            // The pinned provider cannot set an owner, so the files stay root's; 0444
-            // lets the container's non-root user read them, as Docker's own secrets do.
-            ...Object.entries(args.secretFiles ?? {}).map(([file, content]) => ({ file, content: pulumi.secret(content), permissions: "0444" })),
-        ];
         const hardened = args.hardened ?? false;
-        // Docker refuses to copy files into a container whose root filesystem is
-        // read-only, and the pinned provider copies uploads to "/", so a container
-        // that receives files keeps a writable root (the rest of the hardening stays).
-        const readOnlyRoot = hardened && uploads.length === 0;
-
+        const labelList = Object.entries(args.labels).map(([label, value]) => ({ label, value }));
+        const files = this.deliverFiles(name, args, image, labelList);
         // Docker names are unique on a host, so a replacement must free the name first.
         const container = new docker.Container(
             `${name}-container`,
@@ -129,10 +124,12 @@ export class Service extends pulumi.ComponentResource {
                 image,
                 command: args.command,
                 envs: Object.entries(args.env ?? {}).map(([k, v]) => pulumi.interpolate`${k}=${v}`),
-                uploads,
                 networksAdvanced: args.networks.map((n) => ({ name: n.name, aliases: [...n.aliases] })),
                 ports: (args.ports ?? []).map((p) => ({ internal: p.containerPort, external: p.hostPort, ip: p.hostAddress, protocol: "tcp" })),
-                volumes: (args.volumes ?? []).map((v) => ({ volumeName: v.volumeName, containerPath: v.containerPath })),
+                volumes: [
+                    ...(args.volumes ?? []).map((v) => ({ volumeName: v.volumeName, containerPath: v.containerPath })),
+                    ...(files === undefined ? [] : [{ volumeName: files.volumeName, containerPath: FILES_DIR, readOnly: true }]),
+                ],
                 healthcheck: {
                     tests: args.healthcheck.test,
                     interval: `${args.healthcheck.intervalSeconds ?? 5}s`,
@@ -146,20 +143,75 @@ export class Service extends pulumi.ComponentResource {
                 user: args.user,
                 memory: args.memoryMb > 0 ? args.memoryMb : undefined,
                 cpus: args.cpus > 0 ? String(args.cpus) : undefined,
-                readOnly: readOnlyRoot,
+                readOnly: hardened,
                 securityOpts: hardened ? ["no-new-privileges:true"] : undefined,
                 capabilities: hardened ? { drops: ["ALL"] } : undefined,
                 tmpfs: hardened ? Object.fromEntries((args.writablePaths ?? ["/tmp"]).map((p) => [p, "rw,nosuid,nodev,size=64m"])) : undefined,
                 logDriver: "json-file",
                 logOpts: { "max-size": `${args.logging.maxSizeMb}m`, "max-file": String(args.logging.maxFiles) },
-                labels: Object.entries(args.labels).map(([label, value]) => ({ label, value })),
+                // New files mean a new container, which reads them at start.
+                labels: files === undefined ? labelList : [...labelList, { label: "ade.files", value: files.version }],
             },
-            { parent: this, deleteBeforeReplace: true },
+            { parent: this, deleteBeforeReplace: true, dependsOn: files === undefined ? [] : [files.init] },
         );
 
         this.containerName = container.name;
         this.containerId = container.id;
         this.imageRef = image;
         this.registerOutputs({ containerName: this.containerName, containerId: this.containerId, imageRef: this.imageRef });
+    }
+
+    /**
+     * Puts the service's files on a volume of their own, owned by the user that
+     * reads them, with a one-shot container that receives them (the provider
+     * copies uploads to "/", which Docker refuses for a read-only root) and
+     * copies them over; the service mounts that volume read-only.
+     */
+    private deliverFiles(
+        name: string,
+        args: ServiceArgs,
+        image: pulumi.Input<string>,
+        labels: { label: string; value: pulumi.Input<string> }[],
+    ): { volumeName: pulumi.Output<string>; init: docker.Container; version: pulumi.Output<string> } | undefined {
+        const staged = (path: string) => {
+            if (!path.startsWith(`${FILES_DIR}/`)) throw new Error(`${name}: file ${path} must be under ${FILES_DIR}`);
+            return `/stage/${path.slice(FILES_DIR.length + 1)}`;
+        };
+        const uploads = [
+            ...Object.entries(args.files ?? {}).map(([file, content]) => ({ file: staged(file), content, permissions: "0444" })),
+            ...Object.entries(args.secretFiles ?? {}).map(([file, content]) => ({ file: staged(file), content: pulumi.secret(content), permissions: "0400" })),
+        ];
+        if (uploads.length === 0) return undefined;
+        const owner = args.filesOwner ?? args.user ?? "0:0";
+        const volume = new docker.Volume(
+            `${name}-files`,
+            { name: pulumi.interpolate`${args.containerName}-files`, labels },
+            { parent: this, deleteBeforeReplace: true },
+        );
+        const init = new docker.Container(
+            `${name}-files-init`,
+            {
+                name: pulumi.interpolate`${args.containerName}-files`,
+                image,
+                entrypoints: ["/bin/sh", "-c"],
+                command: [`rm -rf /files/* && cp -a /stage/. /files/ && chown -R ${owner} /files`],
+                user: "0:0",
+                uploads,
+                volumes: [{ volumeName: volume.name, containerPath: "/files" }],
+                networkMode: "none",
+                attach: true,
+                mustRun: false,
+                restart: "no",
+                logDriver: "json-file",
+                logOpts: { "max-size": `${args.logging.maxSizeMb}m`, "max-file": String(args.logging.maxFiles) },
+                labels,
+            },
+            { parent: this, deleteBeforeReplace: true },
+        );
+        const version = pulumi.all([init.id, init.exitCode]).apply(([id, exitCode]) => {
+            if (exitCode !== undefined && exitCode !== 0) throw new Error(`${name}: copying its files failed (exit code ${exitCode}); see docker logs of ${id}`);
+            return id;
+        });
+        return { volumeName: volume.name, init, version };
     }
 }

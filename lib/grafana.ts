@@ -6,7 +6,6 @@ import { stringify } from "yaml";
 
 export const DATASOURCE_UID = "ade-prometheus";
 export const DASHBOARD_UID = "ade-platform";
-export const DASHBOARDS_DIR = "/etc/grafana/dashboards";
 
 export function datasourceProvisioning(prometheusUrl: string): string {
     return stringify({
@@ -25,7 +24,7 @@ export function datasourceProvisioning(prometheusUrl: string): string {
     });
 }
 
-export function dashboardProvisioning(): string {
+export function dashboardProvisioning(dashboardsDir: string): string {
     return stringify({
         apiVersion: 1,
         providers: [
@@ -34,7 +33,7 @@ export function dashboardProvisioning(): string {
                 type: "file",
                 disableDeletion: true,
                 allowUiUpdates: false,
-                options: { path: DASHBOARDS_DIR },
+                options: { path: dashboardsDir },
             },
         ],
     });

@@ -73,14 +73,19 @@ function apply(r: RecordedResource, log: string[]): void {
 
 function createContainer(i: Inputs): void {
     const name = i["name"] as string;
-    const nets = i["networksAdvanced"] as { name: string; aliases: string[] }[];
-    const hc = i["healthcheck"] as { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
+    const nets = (i["networksAdvanced"] as { name: string; aliases: string[] }[] | undefined) ?? [];
+    const hc = i["healthcheck"] as { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string } | undefined;
     const args: string[] = ["create", "--name", name, "--restart", String(i["restart"]), "--log-driver", String(i["logDriver"])];
     for (const [k, v] of Object.entries(i["logOpts"] as Record<string, string>)) args.push("--log-opt", `${k}=${v}`);
     for (const e of (i["envs"] as string[] | undefined) ?? []) args.push("--env", e);
     for (const l of i["labels"] as { label: string; value: string }[]) args.push("--label", `${l.label}=${l.value}`);
     for (const p of (i["ports"] as { internal: number; external: number; ip: string }[] | undefined) ?? []) args.push("-p", `${p.ip}:${p.external}:${p.internal}`);
-    for (const v of (i["volumes"] as { volumeName: string; containerPath: string }[] | undefined) ?? []) args.push("-v", `${v.volumeName}:${v.containerPath}`);
+    for (const v of (i["volumes"] as { volumeName: string; containerPath: string; readOnly?: boolean }[] | undefined) ?? []) {
+        args.push("-v", `${v.volumeName}:${v.containerPath}${v.readOnly === true ? ":ro" : ""}`);
+    }
+    if (i["networkMode"] !== undefined) args.push("--network", String(i["networkMode"]));
+    const entrypoint = (i["entrypoints"] as string[] | undefined) ?? [];
+    if (entrypoint[0] !== undefined) args.push("--entrypoint", entrypoint[0]);
     for (const [p, o] of Object.entries((i["tmpfs"] as Record<string, string> | undefined) ?? {})) args.push("--tmpfs", `${p}:${o}`);
     for (const s of (i["securityOpts"] as string[] | undefined) ?? []) args.push("--security-opt", s);
     for (const c of (i["capabilities"] as { drops: string[] } | undefined)?.drops ?? []) args.push("--cap-drop", c);
@@ -88,11 +93,13 @@ function createContainer(i: Inputs): void {
     if (i["user"] !== undefined) args.push("--user", String(i["user"]));
     if (i["memory"] !== undefined) args.push("--memory", `${i["memory"]}m`);
     if (i["cpus"] !== undefined) args.push("--cpus", String(i["cpus"]));
-    args.push("--health-cmd", hc.tests.slice(1).map((t) => (/\s/.test(t) ? `'${t}'` : t)).join(" "));
-    args.push("--health-interval", hc.interval, "--health-timeout", hc.timeout, "--health-retries", String(hc.retries), "--health-start-period", hc.startPeriod);
+    if (hc !== undefined) {
+        args.push("--health-cmd", hc.tests.slice(1).map((t) => (/\s/.test(t) ? `'${t}'` : t)).join(" "));
+        args.push("--health-interval", hc.interval, "--health-timeout", hc.timeout, "--health-retries", String(hc.retries), "--health-start-period", hc.startPeriod);
+    }
     const [first, ...rest] = nets;
     if (first !== undefined) args.push("--network", first.name, ...first.aliases.flatMap((a) => ["--network-alias", a]));
-    args.push(String(i["image"]), ...((i["command"] as string[] | undefined) ?? []));
+    args.push(String(i["image"]), ...entrypoint.slice(1), ...((i["command"] as string[] | undefined) ?? []));
     docker(args);
     for (const n of rest) docker(["network", "connect", ...n.aliases.flatMap((a) => ["--alias", a]), n.name, name]);
     const uploads = (unwrap(i["uploads"]) as { file: string; content: string; permissions: string }[] | undefined) ?? [];
@@ -106,6 +113,12 @@ function createContainer(i: Inputs): void {
         }
         execFileSync("bash", ["-c", `tar -C "${staging}" --owner=0 --group=0 -cf - . | docker cp - "${name}:/"`]);
         fs.rmSync(staging, { recursive: true, force: true });
+    }
+    if (i["attach"] === true) {
+        // A one-shot container: run it to the end, as the provider's `attach` does.
+        const exit = docker(["wait", (docker(["start", name]), name)]);
+        if (exit !== "0") throw new Error(`${name} exited ${exit}: ${docker(["logs", name])}`);
+        return;
     }
     docker(["start", name]);
     if (i["wait"] === true) waitHealthy(name, Number(i["waitTimeout"] ?? 120));
@@ -171,17 +184,30 @@ describe("production's containers on real Docker, from the program's recorded in
 
     it("runs every container healthy, hardened and limited", async () => {
         const { containers } = ownObjects();
-        expect(containers.sort()).to.deep.equal(["api", "grafana", "postgres", "prometheus"].map((s) => `${PREFIX}-${s}`));
-        for (const c of containers) {
+        expect(containers.sort()).to.deep.equal(
+            ["api", "api-files", "grafana", "grafana-files", "postgres", "postgres-files", "prometheus", "prometheus-files"].map((s) => `${PREFIX}-${s}`),
+        );
+        for (const c of containers.filter((n) => !n.endsWith("-files"))) {
             const state = await eventually(120, () => {
                 const s = docker(["inspect", "--format", "{{.State.Health.Status}}", c]);
                 return Promise.resolve(s === "healthy" ? s : s === "unhealthy" ? `${s}: ${docker(["logs", "--tail", "20", c])}` : undefined);
             });
             expect(state, c).to.equal("healthy");
-            expect(docker(["inspect", "--format", "{{.HostConfig.Memory}} {{json .HostConfig.CapDrop}} {{json .HostConfig.SecurityOpt}} {{.Config.User}}", c]), c).to.match(
-                /^[1-9][0-9]* \["ALL"\] \["no-new-privileges:true"\] [1-9][0-9]*:[0-9]+$/,
-            );
+            expect(
+                docker(["inspect", "--format", "{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.Memory}} {{json .HostConfig.CapDrop}} {{json .HostConfig.SecurityOpt}} {{.Config.User}}", c]),
+                c,
+            ).to.match(/^true [1-9][0-9]* \["ALL"\] \["no-new-privileges:true"\] [1-9][0-9]*:[0-9]+$/);
         }
+    });
+
+    it("delivers secrets as 0400 files owned by the reading user, on a read-only mount", () => {
+        const list = (c: string, dir: string) => docker(["exec", c, "sh", "-c", `ls -ln ${dir} | tail -n +2 | awk '{print $1, $3":"$4, $9}'`]);
+        expect(list(`${PREFIX}-api`, "/run/ade/secrets")).to.equal("-r-------- 1000:1000 app-secret-key\n-r-------- 1000:1000 database-password");
+        expect(list(`${PREFIX}-postgres`, "/run/ade/secrets")).to.equal("-r-------- 999:999 database-password");
+        expect(list(`${PREFIX}-grafana`, "/run/ade/secrets")).to.equal("-r-------- 472:0 grafana-admin-password");
+        const write = spawnSync("docker", ["exec", `${PREFIX}-api`, "sh", "-c", "echo x > /run/ade/secrets/new || echo x > /app/new"], { encoding: "utf8" });
+        expect(write.status).to.not.equal(0);
+        expect(write.stderr).to.match(/Read-only file system/);
     });
 
     it("passes the health verification the program declares", () => {
@@ -242,6 +268,7 @@ describe("production's containers on real Docker, from the program's recorded in
     it("shows no secret in docker inspect or the logs", () => {
         const { containers } = ownObjects();
         const text = docker(["inspect", ...containers]) + containers.map((c) => execFileSync("docker", ["logs", c], { encoding: "utf8", stdio: "pipe" })).join("");
+        expect(containers).to.have.length(8);
         for (const s of Object.values(FAKE_SECRETS)) expect(text.includes(s), s).to.equal(false);
     });
 });

@@ -45,9 +45,11 @@ describe("platform end to end", function () {
         await h.phase("up development (cold)", () => h.up("development"));
         const { containers } = h.dockerObjects(`${h.project}-development-`);
         expect(containers.sort()).to.deep.equal(
-            ["api", "dbadmin", "grafana", "postgres", "prometheus"].map((s) => `${h.project}-development-${s}`),
+            ["api", "api-files", "dbadmin", "grafana", "grafana-files", "postgres", "postgres-files", "prometheus", "prometheus-files"].map(
+                (s) => `${h.project}-development-${s}`,
+            ),
         );
-        for (const c of containers) {
+        for (const c of containers.filter((n) => !n.endsWith("-files"))) {
             expect(docker(["inspect", "--format", "{{.State.Status}} {{.State.Health.Status}}", c]), c).to.equal("running healthy");
         }
     });
@@ -104,13 +106,15 @@ describe("platform end to end", function () {
             expect(health.status, stack).to.equal(200);
         }
         const all = h.dockerObjects();
-        expect(all.containers).to.have.length(5 + 4 + 4);
+        // Each stack's services plus the one-shot containers that delivered their files.
+        expect(all.containers).to.have.length(9 + 8 + 8);
     });
 
     it("publishes nothing of production beyond loopback but the application", () => {
         const published = h
             .dockerObjects(`${h.project}-production-`)
-            .containers.flatMap((c) =>
+            .containers.filter((n) => !n.endsWith("-files"))
+            .flatMap((c) =>
                 docker(["port", c])
                     .split("\n")
                     .filter(Boolean)
@@ -140,14 +144,14 @@ describe("platform end to end", function () {
     });
 
     it("hardens production's containers", () => {
-        for (const c of h.dockerObjects(`${h.project}-production-`).containers) {
+        for (const c of h.dockerObjects(`${h.project}-production-`).containers.filter((n) => !n.endsWith("-files"))) {
             const [readOnly, user, secOpt, capDrop] = docker([
                 "inspect",
                 "--format",
                 "{{.HostConfig.ReadonlyRootfs}}|{{.Config.User}}|{{json .HostConfig.SecurityOpt}}|{{json .HostConfig.CapDrop}}",
                 c,
             ]).split("|");
-            expect(readOnly, c).to.equal("false"); // every container receives files; see components/service.ts
+            expect(readOnly, c).to.equal("true");
             expect(user, c).to.match(/^[1-9][0-9]*:[0-9]+$/);
             expect(secOpt, c).to.equal('["no-new-privileges:true"]');
             expect(capDrop, c).to.equal('["ALL"]');

@@ -13,12 +13,27 @@ async function resourcesOf(stack: string): Promise<RecordingMocks> {
     return (await runProgram(stack)).mocks;
 }
 
+/** The long-running containers (not the one-shot ones that deliver files). */
 function containers(mocks: RecordingMocks): Inputs[] {
-    return mocks.ofType(CONTAINER).map((r) => r.inputs);
+    return mocks
+        .ofType(CONTAINER)
+        .map((r) => r.inputs)
+        .filter((c) => c["mustRun"] !== false);
+}
+
+function fileDeliverers(mocks: RecordingMocks): Inputs[] {
+    return mocks
+        .ofType(CONTAINER)
+        .map((r) => r.inputs)
+        .filter((c) => c["mustRun"] === false);
+}
+
+function volumesOf(c: Inputs): { volumeName: string; containerPath: string; readOnly?: boolean }[] {
+    return c["volumes"] as { volumeName: string; containerPath: string; readOnly?: boolean }[];
 }
 
 function container(mocks: RecordingMocks, dockerName: string): Inputs {
-    const found = containers(mocks).find((c) => c["name"] === dockerName);
+    const found = mocks.ofType(CONTAINER).map((r) => r.inputs).find((c) => c["name"] === dockerName);
     if (found === undefined) throw new Error(`no container ${dockerName}; have ${containers(mocks).map((c) => String(c["name"])).join(", ")}`);
     return found;
 }
@@ -86,27 +101,55 @@ describe("every stack", () => {
 
             it("delivers secrets as files and never as environment variables", () => {
                 const secretValues = Object.values(FAKE_SECRETS);
-                for (const c of containers(mocks)) {
-                    for (const e of c["envs"] as string[] | undefined ?? []) {
+                for (const c of mocks.ofType(CONTAINER).map((r) => r.inputs)) {
+                    for (const e of (c["envs"] as string[] | undefined) ?? []) {
                         for (const s of secretValues) expect(e, String(c["name"])).not.to.include(s);
                     }
                 }
-                const api = container(mocks, `ade-${stack}-api`);
-                expect(isSecretValue(api["uploads"])).to.equal(true);
-                expect(uploads(api)).to.deep.include({ file: "/run/secrets/database-password", content: FAKE_SECRETS["databasePassword"], permissions: "0444" });
-                expect(uploads(api)).to.deep.include({ file: "/run/secrets/app-secret-key", content: FAKE_SECRETS["appSecretKey"], permissions: "0444" });
-                expect(envOf(api)).to.include({
-                    DATABASE_PASSWORD_FILE: "/run/secrets/database-password",
-                    APP_SECRET_KEY_FILE: "/run/secrets/app-secret-key",
+                for (const c of containers(mocks)) expect(c["uploads"], String(c["name"])).to.equal(undefined);
+                const apiFiles = container(mocks, `ade-${stack}-api-files`);
+                expect(isSecretValue(apiFiles["uploads"])).to.equal(true);
+                expect(uploads(apiFiles)).to.deep.equal([
+                    { file: "/stage/secrets/database-password", content: FAKE_SECRETS["databasePassword"], permissions: "0400" },
+                    { file: "/stage/secrets/app-secret-key", content: FAKE_SECRETS["appSecretKey"], permissions: "0400" },
+                ]);
+                expect(envOf(container(mocks, `ade-${stack}-api`))).to.include({
+                    DATABASE_PASSWORD_FILE: "/run/ade/secrets/database-password",
+                    APP_SECRET_KEY_FILE: "/run/ade/secrets/app-secret-key",
                     DATABASE_HOST: "postgres",
                 });
-                const pg = container(mocks, `ade-${stack}-postgres`);
-                expect(isSecretValue(pg["uploads"])).to.equal(true);
-                expect(envOf(pg)["POSTGRES_PASSWORD_FILE"]).to.equal("/run/secrets/database-password");
-                const grafana = container(mocks, `ade-${stack}-grafana`);
-                expect(isSecretValue(grafana["uploads"])).to.equal(true);
-                expect(uploads(grafana).map((u) => u.file)).to.include("/run/secrets/grafana-admin-password");
-                expect(envOf(grafana)["GF_SECURITY_ADMIN_PASSWORD__FILE"]).to.equal("/run/secrets/grafana-admin-password");
+                const pgFiles = container(mocks, `ade-${stack}-postgres-files`);
+                expect(uploads(pgFiles)).to.deep.equal([
+                    { file: "/stage/secrets/database-password", content: FAKE_SECRETS["databasePassword"], permissions: "0400" },
+                ]);
+                expect(envOf(container(mocks, `ade-${stack}-postgres`))["POSTGRES_PASSWORD_FILE"]).to.equal("/run/ade/secrets/database-password");
+                const grafanaFiles = container(mocks, `ade-${stack}-grafana-files`);
+                expect(isSecretValue(grafanaFiles["uploads"])).to.equal(true);
+                expect(uploads(grafanaFiles).map((u) => [u.file, u.permissions])).to.deep.equal([
+                    ["/stage/grafana/provisioning/datasources/prometheus.yaml", "0444"],
+                    ["/stage/grafana/provisioning/dashboards/ade.yaml", "0444"],
+                    ["/stage/grafana/dashboards/platform.json", "0444"],
+                    ["/stage/secrets/grafana-admin-password", "0400"],
+                ]);
+                expect(envOf(container(mocks, `ade-${stack}-grafana`))["GF_SECURITY_ADMIN_PASSWORD__FILE"]).to.equal("/run/ade/secrets/grafana-admin-password");
+            });
+
+            it("copies each service's files onto a volume owned by the user that reads them, mounted read-only", () => {
+                const owners: Record<string, string> = { api: "1000:1000", postgres: "999:999", prometheus: "65534:65534", grafana: "472:0" };
+                expect(fileDeliverers(mocks).map((c) => c["name"])).to.deep.equal(
+                    ["postgres", "api", "prometheus", "grafana"].map((n) => `ade-${stack}-${n}-files`),
+                );
+                for (const [service, owner] of Object.entries(owners)) {
+                    const init = container(mocks, `ade-${stack}-${service}-files`);
+                    expect(init["entrypoints"]).to.deep.equal(["/bin/sh", "-c"]);
+                    expect(init["command"]).to.deep.equal([`rm -rf /files/* && cp -a /stage/. /files/ && chown -R ${owner} /files`]);
+                    expect(init).to.include({ user: "0:0", networkMode: "none", attach: true, mustRun: false, restart: "no" });
+                    expect(volumesOf(init)).to.deep.equal([{ volumeName: `ade-${stack}-${service}-files`, containerPath: "/files" }]);
+                    const main = container(mocks, `ade-${stack}-${service}`);
+                    expect(volumesOf(main)).to.deep.include({ volumeName: `ade-${stack}-${service}-files`, containerPath: "/run/ade", readOnly: true });
+                    const labels = (main["labels"] as { label: string; value: string }[]).filter((l) => l.label === "ade.files");
+                    expect(labels).to.deep.equal([{ label: "ade.files", value: `ade-${service === "api" ? "api" : service === "postgres" ? "database-postgres" : `monitoring-${service}`}-files-init-id` }]);
+                }
             });
 
             it("builds the application image from app/ tagged with the release version", () => {
@@ -178,8 +221,7 @@ describe("development", () => {
 
 function expectHardened(c: Inputs): void {
     const name = String(c["name"]);
-    // Every platform container receives files (config or secrets), which Docker cannot copy into a read-only root.
-    expect(c["readOnly"], name).to.equal(false);
+    expect(c["readOnly"], name).to.equal(true);
     expect(c["securityOpts"], name).to.deep.equal(["no-new-privileges:true"]);
     expect(c["capabilities"], name).to.deep.equal({ drops: ["ALL"] });
     expect(c["user"], name).to.match(/^[1-9][0-9]*:[0-9]+$/);
@@ -224,7 +266,7 @@ describe("production", () => {
         ]);
     });
 
-    it("hardens every container: no-new-privileges, no capabilities, non-root", () => {
+    it("hardens every container: read-only root, no-new-privileges, no capabilities, non-root", () => {
         expect(containers(mocks)).to.have.length(4);
         for (const c of containers(mocks)) expectHardened(c);
     });
@@ -247,8 +289,12 @@ describe("three stacks on one Docker host", () => {
     it("share no container name, network name or host port", async () => {
         const all: RecordedResource[] = [];
         for (const stack of stacks) all.push(...(await resourcesOf(stack)).resources);
-        const dockerNames = all.filter((r) => r.type.startsWith("docker:") && r.type !== "docker:index/image:Image").map((r) => r.inputs["name"]);
-        expect(new Set(dockerNames).size).to.equal(dockerNames.length);
+        // Containers, networks and volumes are separate namespaces in Docker.
+        for (const type of [CONTAINER, NETWORK, "docker:index/volume:Volume"]) {
+            const dockerNames = all.filter((r) => r.type === type).map((r) => r.inputs["name"]);
+            expect(dockerNames.length, type).to.be.greaterThan(5);
+            expect(new Set(dockerNames).size, type).to.equal(dockerNames.length);
+        }
         const hostPorts = all.filter((r) => r.type === CONTAINER).flatMap((r) => portsOf(r.inputs).map((p) => p.external));
         expect(hostPorts.length).to.be.greaterThan(9);
         expect(new Set(hostPorts).size).to.equal(hostPorts.length);
