@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FAKE_SECRETS, RecordedResource, runProgram, stackFileConfig } from "../mocks";
-import { docker, eventually, getJson, LOCAL_IMAGES } from "./harness";
+import { docker, dockerObjects, eventually, getJson, LOCAL_IMAGES, removeDockerObjects } from "./harness";
 
 /**
  * The program's production environment on the real Docker daemon, created from
@@ -135,23 +135,10 @@ function waitHealthy(name: string, seconds: number): void {
     }
 }
 
-function ownObjects(): { containers: string[]; networks: string[]; volumes: string[] } {
-    const list = (args: string[]) =>
-        docker(args)
-            .split("\n")
-            .filter((n) => n.startsWith(PREFIX));
-    return {
-        containers: list(["ps", "-a", "--format", "{{.Names}}"]),
-        networks: list(["network", "ls", "--format", "{{.Name}}"]),
-        volumes: list(["volume", "ls", "--format", "{{.Name}}"]),
-    };
-}
+const ownObjects = () => dockerObjects(PREFIX);
 
 function sweep(): void {
-    const o = ownObjects();
-    if (o.containers.length > 0) docker(["rm", "-f", ...o.containers]);
-    if (o.networks.length > 0) docker(["network", "rm", ...o.networks]);
-    if (o.volumes.length > 0) docker(["volume", "rm", "-f", ...o.volumes]);
+    removeDockerObjects(ownObjects());
     fs.rmSync(path.join(os.tmpdir(), `${PREFIX}-backups`), { recursive: true, force: true });
 }
 

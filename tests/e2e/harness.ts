@@ -183,16 +183,8 @@ export class Harness {
     }
 
     /** Docker objects (containers, networks, volumes) whose name starts with the harness's prefix. */
-    dockerObjects(prefix = this.project): { containers: string[]; networks: string[]; volumes: string[] } {
-        const list = (args: string[]) =>
-            docker(args)
-                .split("\n")
-                .filter((n) => n.startsWith(prefix));
-        return {
-            containers: list(["ps", "-a", "--format", "{{.Names}}"]),
-            networks: list(["network", "ls", "--format", "{{.Name}}"]),
-            volumes: list(["volume", "ls", "--format", "{{.Name}}"]),
-        };
+    dockerObjects(prefix = this.project): DockerObjects {
+        return dockerObjects(prefix);
     }
 
     /** Destroys every stack and removes whatever is left with the prefix; safe to call after a failure. */
@@ -209,10 +201,7 @@ export class Harness {
                     // The stack may never have been created; the sweep below removes leftovers.
                 }
             }
-            const left = this.dockerObjects();
-            if (left.containers.length > 0) docker(["rm", "-f", ...left.containers]);
-            if (left.networks.length > 0) docker(["network", "rm", ...left.networks]);
-            if (left.volumes.length > 0) docker(["volume", "rm", "-f", ...left.volumes]);
+            removeDockerObjects(this.dockerObjects());
             fs.rmSync(this.dir, { recursive: true, force: true });
         });
     }
@@ -252,6 +241,32 @@ export function run(command: string, args: string[], options: { cwd?: string; en
 
 export function docker(args: string[]): string {
     return run("docker", args).trim();
+}
+
+export interface DockerObjects {
+    readonly containers: string[];
+    readonly networks: string[];
+    readonly volumes: string[];
+}
+
+/** Containers (running or not), networks and volumes whose name starts with `prefix`. */
+export function dockerObjects(prefix: string): DockerObjects {
+    const list = (args: string[]) =>
+        docker(args)
+            .split("\n")
+            .filter((n) => n.startsWith(prefix));
+    return {
+        containers: list(["ps", "-a", "--format", "{{.Names}}"]),
+        networks: list(["network", "ls", "--format", "{{.Name}}"]),
+        volumes: list(["volume", "ls", "--format", "{{.Name}}"]),
+    };
+}
+
+/** Removes the given Docker objects, containers first. */
+export function removeDockerObjects(objects: DockerObjects): void {
+    if (objects.containers.length > 0) docker(["rm", "-f", ...objects.containers]);
+    if (objects.networks.length > 0) docker(["network", "rm", ...objects.networks]);
+    if (objects.volumes.length > 0) docker(["volume", "rm", "-f", ...objects.volumes]);
 }
 
 function which(binary: string): string {
