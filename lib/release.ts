@@ -1,18 +1,14 @@
 /**
  * The files a release lives in: `VERSION` (the platform version), `CHANGELOG.md`,
- * the stack files' `<project>:version`, the verification ledger
- * `.ade/releases/<stack>.json`, and the git tag `v<version>`.
+ * the stack files' `<project>:version` and the verification ledger
+ * `.ade/releases/<stack>.json` (git tags: lib/git.ts; the engine side: cli/deployment.ts).
  */
-import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../cli/errors";
 import { parseConfigValue } from "../config/validate";
-import type { StackConfig } from "../config/schema";
 import type { RawStackConfig } from "../config/validate";
-import { HistoryEntry, parseReleases, PinnedImage, Release, VerificationRecord } from "./history";
-import type { Progress } from "./progress";
+import type { PinnedImage, VerificationRecord } from "./history";
 import type { ConfigEdit } from "./promotion";
 import { parseVersion } from "./semverMath";
 import { editedText, readStackFile, writeFileAtomic } from "./stackFile";
@@ -160,164 +156,4 @@ export function recordVerified(root: string, stack: string, record: Verification
 
 export function recordPins(root: string, stack: string, pins: readonly PinnedImage[]): void {
     writeLedger(root, stack, { ...readLedger(root, stack), pins });
-}
-
-/** Git, for `ade release`: undefined outside a work tree. */
-export function gitTopLevel(root: string): string | undefined {
-    try {
-        return git(root, ["rev-parse", "--show-toplevel"]).trim();
-    } catch {
-        return undefined;
-    }
-}
-
-export function git(cwd: string, args: string[]): string {
-    try {
-        return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    } catch (error) {
-        const e = error as { stderr?: string; message: string };
-        throw new UserError(`git ${args.join(" ")} failed: ${(e.stderr ?? e.message).trim()}`);
-    }
-}
-
-/** Which of `files` (absolute) have uncommitted changes, staged or not, relative to the repository top. */
-export function uncommitted(top: string, files: readonly string[]): string[] {
-    const out = git(top, ["status", "--porcelain", "--", ...files.map((f) => path.relative(top, f))]);
-    return out
-        .split("\n")
-        .filter((l) => l.trim() !== "")
-        .map((l) => l.slice(3));
-}
-
-export function tagExists(top: string, tag: string): boolean {
-    return git(top, ["tag", "--list", tag]).trim() === tag;
-}
-
-/** Commits exactly `files` (nobody else's staged work) and tags that commit. */
-export function commitAndTag(top: string, files: readonly string[], message: string, tag: string): void {
-    const relative = files.map((f) => path.relative(top, f));
-    git(top, ["add", "--", ...relative]);
-    git(top, ["commit", "--quiet", "--only", "-m", message, "--", ...relative]);
-    git(top, ["tag", "-a", tag, "-m", message]);
-}
-
-// ---------------------------------------------------------------------------
-// The engine side: reading all of a stack's history, and an `up` that counts
-// only once the services answer healthy.
-
-/** Every entry of the stack's history, newest first: all pages, not the default ten. */
-export async function readAllHistory(stack: Stack, pageSize = 100): Promise<HistoryEntry[]> {
-    const entries: HistoryEntry[] = [];
-    for (let page = 1; ; page++) {
-        const batch = await stack.history(pageSize, page);
-        entries.push(...batch);
-        if (batch.length < pageSize) return entries;
-    }
-}
-
-export async function readReleases(stack: Stack, root: string, stackName: string, project: string): Promise<Release[]> {
-    return parseReleases(await readAllHistory(stack), project, readLedger(root, stackName).verified);
-}
-
-export type Verification =
-    | { readonly ok: true; readonly outputs: OutputMap; readonly update: Release; readonly lines: string[] }
-    | { readonly ok: false; readonly failure: string };
-
-export interface UpAndVerifyOptions {
-    readonly root: string;
-    readonly stackName: string;
-    readonly project: string;
-    readonly message: string;
-    /** The validated config the update runs with: health paths and probe timing. */
-    readonly config: StackConfig;
-    readonly progress: Progress;
-}
-
-/**
- * `pulumi up` (which itself fails when the program's health verification
- * fails), then a second probe of every service URL the stack exports. Only
- * when both pass is the update recorded as verified in the ledger.
- */
-export async function upAndVerify(stack: Stack, options: UpAndVerifyOptions): Promise<Verification> {
-    const { progress } = options;
-    let outputs: OutputMap;
-    try {
-        const result = await stack.up({ message: options.message, onEvent: progress.onEvent, color: "never" });
-        outputs = result.outputs;
-    } catch (error) {
-        progress.finish();
-        return { ok: false, failure: updateFailure(error) };
-    }
-    progress.finish();
-    const urls = (outputs["serviceUrls"]?.value ?? {}) as Record<string, string>;
-    const targets = Object.entries(urls).map(([name, url]) => ({ name, url: `${url}${options.config.services[name]?.healthPath ?? "/health"}` }));
-    const probed = await probeHealth(targets, Math.min(options.config.healthCheck.deadlineSeconds, 30), options.config.healthCheck.requestTimeoutSeconds);
-    const unhealthy = probed.filter((p) => !p.healthy);
-    if (unhealthy.length > 0) {
-        return { ok: false, failure: `Health verification failed after the update: ${unhealthy.map((p) => `"${p.name}" (${p.answer})`).join(", ")}` };
-    }
-    const releases = await readReleases(stack, options.root, options.stackName, options.project);
-    const update = releases[0];
-    if (update === undefined || update.message !== options.message || update.result !== "succeeded") {
-        throw new Error(`the newest update of ${options.stackName} is not the one just run (${update?.message ?? "none"}): history and ledger disagree`);
-    }
-    const record: VerificationRecord = {
-        update: update.update,
-        startTime: update.startTime.toISOString(),
-        version: update.version ?? options.config.version,
-        verifiedAt: new Date().toISOString(),
-    };
-    recordVerified(options.root, options.stackName, record);
-    return { ok: true, outputs, update: { ...update, health: "verified" }, lines: probed.map((p) => `healthy: ${p.name} ${p.url} answered ${p.answer}`) };
-}
-
-/** The line that says why an update failed: the health verification's own message when it was that. */
-export function updateFailure(error: unknown): string {
-    const text = error instanceof Error ? error.message : String(error);
-    const health = /Health verification failed: [^\n]*/.exec(text)?.[0];
-    if (health !== undefined) return health;
-    const lines = text.split("\n").map((l) => l.trim());
-    const errors = lines.filter((l) => /^error:/i.test(l) && !/update failed$/i.test(l));
-    return (errors[0] ?? lines.find((l) => l !== "") ?? "the update failed").replace(/^error:\s*/i, "");
-}
-
-interface Probed {
-    readonly name: string;
-    readonly url: string;
-    readonly healthy: boolean;
-    readonly answer: string;
-}
-
-async function probeHealth(targets: readonly { name: string; url: string }[], deadlineSeconds: number, timeoutSeconds: number): Promise<Probed[]> {
-    return Promise.all(
-        targets.map(async ({ name, url }) => {
-            const deadline = Date.now() + deadlineSeconds * 1000;
-            for (;;) {
-                let answer: string;
-                let healthy = false;
-                try {
-                    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutSeconds * 1000) });
-                    const body = (await response.text()).replace(/\s+/g, " ").trim().slice(0, 200);
-                    healthy = response.status === 200;
-                    answer = `HTTP ${response.status}${body === "" ? "" : `: ${body}`}`;
-                } catch (error) {
-                    const cause = (error as { cause?: { code?: string } }).cause;
-                    answer = `no answer (${cause?.code ?? (error as Error).message})`;
-                }
-                if (healthy || Date.now() + 1000 > deadline) return { name, url, healthy, answer };
-                await new Promise((resolve) => setTimeout(resolve, 1000));
-            }
-        }),
-    );
-}
-
-/** Whether Docker has `image` locally (a rollback must not need a registry). */
-export function localImageExists(image: string): boolean {
-    try {
-        execFileSync("docker", ["image", "inspect", "--format", "{{.Id}}", image], { stdio: ["ignore", "pipe", "pipe"] });
-        return true;
-    } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new UserError("docker is not on PATH: a rollback checks that the release's images are on this host");
-        return false;
-    }
 }

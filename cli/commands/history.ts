@@ -1,7 +1,8 @@
 /** `ade history <stack>`: every update of the stack as a release, with whether it verified healthy. */
 import { Command } from "commander";
 import { historyTable, Release } from "../../lib/history";
-import { ledgerPath, readReleases } from "../../lib/release";
+import { ledgerPath } from "../../lib/release";
+import { readReleases } from "../deployment";
 import { projectName } from "../../lib/stackFile";
 import { openStack, projectRoot } from "../workspace";
 

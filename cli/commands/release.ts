@@ -9,18 +9,8 @@
  */
 import { Command } from "commander";
 import * as path from "path";
-import {
-    addChangelogEntry,
-    CHANGELOG_FILE,
-    commitAndTag,
-    gitTopLevel,
-    readVersion,
-    releaseMessage,
-    stackFilePath,
-    tagExists,
-    uncommitted,
-    VERSION_FILE,
-} from "../../lib/release";
+import { addChangelogEntry, CHANGELOG_FILE, readVersion, releaseMessage, stackFilePath, VERSION_FILE } from "../../lib/release";
+import { commitAndTag, gitTopLevel, tagExists, uncommitted } from "../../lib/git";
 import { bumpVersion, parseReleaseLevel } from "../../lib/semverMath";
 import { UserError } from "../errors";
 import { projectRoot, requireKnownStack } from "../workspace";

@@ -11,7 +11,7 @@ import {
     RollbackRequest,
     VerificationRecord,
 } from "../../lib/history";
-import { readAllHistory } from "../../lib/release";
+import { readAllHistory } from "../../cli/deployment";
 
 const services = (context: string) => JSON.stringify({ api: { build: { context }, hostPort: 18080 } });
 

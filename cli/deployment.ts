@@ -1,0 +1,103 @@
+/**
+ * The engine side of releases: reading all of a stack's history, and an `up`
+ * that counts only once the services answer healthy.
+ */
+import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { execFileSync } from "child_process";
+import type { StackConfig } from "../config/schema";
+import { probeAll } from "../lib/health-probe";
+import { HistoryEntry, parseReleases, Release, VerificationRecord } from "../lib/history";
+import type { Progress } from "../lib/progress";
+import { readLedger, recordVerified } from "../lib/release";
+import { UserError } from "./errors";
+
+/** Every entry of the stack's history, newest first: all pages, not the default ten. */
+export async function readAllHistory(stack: Stack, pageSize = 100): Promise<HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    for (let page = 1; ; page++) {
+        const batch = await stack.history(pageSize, page);
+        entries.push(...batch);
+        if (batch.length < pageSize) return entries;
+    }
+}
+
+export async function readReleases(stack: Stack, root: string, stackName: string, project: string): Promise<Release[]> {
+    return parseReleases(await readAllHistory(stack), project, readLedger(root, stackName).verified);
+}
+
+export type Verification =
+    | { readonly ok: true; readonly outputs: OutputMap; readonly update: Release; readonly lines: string[] }
+    | { readonly ok: false; readonly failure: string };
+
+export interface UpAndVerifyOptions {
+    readonly root: string;
+    readonly stackName: string;
+    readonly project: string;
+    readonly message: string;
+    /** The validated config the update runs with: health paths and probe timing. */
+    readonly config: StackConfig;
+    readonly progress: Progress;
+}
+
+/**
+ * `pulumi up` (which itself fails when the program's health verification
+ * fails), then a second probe of every service URL the stack exports. Only
+ * when both pass is the update recorded as verified in the ledger.
+ */
+export async function upAndVerify(stack: Stack, options: UpAndVerifyOptions): Promise<Verification> {
+    const { progress } = options;
+    let outputs: OutputMap;
+    try {
+        const result = await stack.up({ message: options.message, onEvent: progress.onEvent, color: "never" });
+        outputs = result.outputs;
+    } catch (error) {
+        progress.finish();
+        return { ok: false, failure: updateFailure(error) };
+    }
+    progress.finish();
+    const urls = (outputs["serviceUrls"]?.value ?? {}) as Record<string, string>;
+    const targets = Object.entries(urls).map(([name, url]) => ({ name, url: `${url}${options.config.services[name]?.healthPath ?? "/health"}` }));
+    const probed = await probeAll(targets, {
+        deadlineSeconds: Math.min(options.config.healthCheck.deadlineSeconds, 30),
+        intervalSeconds: 1,
+        requestTimeoutSeconds: options.config.healthCheck.requestTimeoutSeconds,
+    });
+    const unhealthy = probed.filter((p) => !p.healthy);
+    if (unhealthy.length > 0) {
+        return { ok: false, failure: `Health verification failed after the update: ${unhealthy.map((p) => `"${p.name}" (${p.answer})`).join(", ")}` };
+    }
+    const releases = await readReleases(stack, options.root, options.stackName, options.project);
+    const update = releases[0];
+    if (update === undefined || update.message !== options.message || update.result !== "succeeded") {
+        throw new Error(`the newest update of ${options.stackName} is not the one just run (${update?.message ?? "none"}): history and ledger disagree`);
+    }
+    const record: VerificationRecord = {
+        update: update.update,
+        startTime: update.startTime.toISOString(),
+        version: update.version ?? options.config.version,
+        verifiedAt: new Date().toISOString(),
+    };
+    recordVerified(options.root, options.stackName, record);
+    return { ok: true, outputs, update: { ...update, health: "verified" }, lines: probed.map((p) => `healthy: ${p.name} ${p.url} answered ${p.answer}`) };
+}
+
+/** The line that says why an update failed: the health verification's own message when it was that. */
+export function updateFailure(error: unknown): string {
+    const text = error instanceof Error ? error.message : String(error);
+    const health = /Health verification failed: [^\n]*/.exec(text)?.[0];
+    if (health !== undefined) return health;
+    const lines = text.split("\n").map((l) => l.trim());
+    const errors = lines.filter((l) => /^error:/i.test(l) && !/update failed$/i.test(l));
+    return (errors[0] ?? lines.find((l) => l !== "") ?? "the update failed").replace(/^error:\s*/i, "");
+}
+
+/** Whether Docker has `image` locally (a rollback must not need a registry). */
+export function localImageExists(image: string): boolean {
+    try {
+        execFileSync("docker", ["image", "inspect", "--format", "{{.Id}}", image], { stdio: ["ignore", "pipe", "pipe"] });
+        return true;
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new UserError("docker is not on PATH: a rollback checks that the release's images are on this host");
+        return false;
+    }
+}
