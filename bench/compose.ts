@@ -1,0 +1,99 @@
+/**
+ * The docker-compose peer of a stack: a compose file (format 2.4, which
+ * Debian's docker-compose 1.29 runs) generated from exactly the resource inputs
+ * the program registers for that stack, so both sides run the same images,
+ * ports, networks, limits, healthchecks and files.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import type { RecordedResource } from "../tests/mocks";
+
+type Inputs = Record<string, unknown>;
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+function unwrap(value: unknown): unknown {
+    return typeof value === "object" && value !== null && SECRET_SIG in value ? (value as { value: unknown }).value : value;
+}
+
+interface Upload {
+    readonly file: string;
+    readonly content: string;
+    readonly permissions: string;
+}
+
+/**
+ * Writes the compose file and the services' files (what the one-shot
+ * `-files` containers deliver) under `dir`; returns the compose file's path.
+ */
+export function writeComposeProject(resources: readonly RecordedResource[], dir: string): string {
+    const containers = resources.filter((r) => r.type === "docker:index/container:Container").map((r) => r.inputs);
+    const deliverers = new Map(containers.filter((c) => c["mustRun"] === false).map((c) => [String(c["name"]), c]));
+    const services: Record<string, unknown> = {};
+    const networks: Record<string, unknown> = {};
+    const volumes: Record<string, unknown> = {};
+
+    for (const r of resources) {
+        if (r.type === "docker:index/network:Network") {
+            networks[String(r.inputs["name"])] = { name: r.inputs["name"], internal: r.inputs["internal"] === true };
+        }
+        if (r.type === "docker:index/volume:Volume" && !String(r.inputs["name"]).endsWith("-files")) {
+            volumes[String(r.inputs["name"])] = { name: r.inputs["name"] };
+        }
+    }
+
+    for (const c of containers.filter((c) => c["mustRun"] !== false)) {
+        const name = String(c["name"]);
+        const serviceVolumes = ((c["volumes"] as { volumeName: string; containerPath: string; readOnly?: boolean }[] | undefined) ?? []).map((v) => {
+            const files = deliverers.get(v.volumeName);
+            if (files !== undefined) return `${stageFiles(files, path.join(dir, v.volumeName))}:${v.containerPath}:ro`;
+            return `${v.volumeName}:${v.containerPath}${v.readOnly === true ? ":ro" : ""}`;
+        });
+        const hc = c["healthcheck"] as { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
+        const nets = c["networksAdvanced"] as { name: string; aliases: string[] }[];
+        services[name] = {
+            container_name: name,
+            image: c["image"],
+            ...(c["command"] === undefined ? {} : { command: c["command"] }),
+            environment: c["envs"] ?? [],
+            ports: ((c["ports"] as { internal: number; external: number; ip: string }[] | undefined) ?? []).map((p) => `${p.ip}:${p.external}:${p.internal}`),
+            volumes: serviceVolumes,
+            networks: Object.fromEntries(nets.map((n) => [n.name, { aliases: n.aliases }])),
+            healthcheck: { test: hc.tests, interval: hc.interval, timeout: hc.timeout, retries: hc.retries, start_period: hc.startPeriod },
+            restart: c["restart"],
+            ...(c["user"] === undefined ? {} : { user: c["user"] }),
+            read_only: c["readOnly"] === true,
+            ...(c["securityOpts"] === undefined ? {} : { security_opt: c["securityOpts"] }),
+            ...(c["capabilities"] === undefined ? {} : { cap_drop: (c["capabilities"] as { drops: string[] }).drops }),
+            ...(c["tmpfs"] === undefined ? {} : { tmpfs: Object.entries(c["tmpfs"] as Record<string, string>).map(([p, o]) => `${p}:${o}`) }),
+            logging: { driver: c["logDriver"], options: c["logOpts"] },
+            labels: Object.fromEntries((c["labels"] as { label: string; value: string }[]).map((l) => [l.label, l.value])),
+            ...(c["memory"] === undefined ? {} : { mem_limit: `${String(c["memory"])}m` }),
+            ...(c["cpus"] === undefined ? {} : { cpus: Number(c["cpus"]) }),
+        };
+    }
+    // The program's ordering: the application waits for a healthy database.
+    for (const [name, service] of Object.entries(services)) {
+        const db = Object.keys(services).find((n) => n.endsWith("-postgres"));
+        if (db !== undefined && name !== db && JSON.stringify(service).includes("DATABASE_HOST")) {
+            (service as Record<string, unknown>)["depends_on"] = { [db]: { condition: "service_healthy" } };
+        }
+    }
+    const file = path.join(dir, "docker-compose.yml");
+    // Quoted: docker-compose reads YAML 1.1, where 472:0 is a number.
+    fs.writeFileSync(file, stringify({ version: "2.4", services, networks, volumes }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
+    return file;
+}
+
+/** Writes a `-files` container's uploads into `target` with its modes and owner; returns `target`. */
+function stageFiles(deliverer: Inputs, target: string): string {
+    const owner = /chown -R (\d+):(\d+) /.exec(String((deliverer["command"] as string[])[0]));
+    for (const u of unwrap(deliverer["uploads"]) as Upload[]) {
+        const file = path.join(target, u.file.replace(/^\/stage\//, ""));
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, u.content);
+        fs.chmodSync(file, parseInt(u.permissions, 8));
+        if (owner !== null) fs.chownSync(file, Number(owner[1]), Number(owner[2]));
+    }
+    return target;
+}
