@@ -7,14 +7,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import type { RecordedResource } from "../tests/mocks";
+import { RecordedResource, unwrapSecret } from "../tests/mocks";
 
 type Inputs = Record<string, unknown>;
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-function unwrap(value: unknown): unknown {
-    return typeof value === "object" && value !== null && SECRET_SIG in value ? (value as { value: unknown }).value : value;
-}
 
 interface Upload {
     readonly file: string;
@@ -68,7 +63,7 @@ export function writeComposeProject(resources: readonly RecordedResource[], dir:
             ...(c["tmpfs"] === undefined ? {} : { tmpfs: Object.entries(c["tmpfs"] as Record<string, string>).map(([p, o]) => `${p}:${o}`) }),
             logging: { driver: c["logDriver"], options: c["logOpts"] },
             labels: Object.fromEntries((c["labels"] as { label: string; value: string }[]).map((l) => [l.label, l.value])),
-            ...(c["memory"] === undefined ? {} : { mem_limit: `${String(c["memory"])}m` }),
+            ...(c["memory"] === undefined ? {} : { mem_limit: `${Number(c["memory"])}m` }),
             ...(c["cpus"] === undefined ? {} : { cpus: Number(c["cpus"]) }),
         };
     }
@@ -88,7 +83,7 @@ export function writeComposeProject(resources: readonly RecordedResource[], dir:
 /** Writes a `-files` container's uploads into `target` with its modes and owner; returns `target`. */
 function stageFiles(deliverer: Inputs, target: string): string {
     const owner = /chown -R (\d+):(\d+) /.exec(String((deliverer["command"] as string[])[0]));
-    for (const u of unwrap(deliverer["uploads"]) as Upload[]) {
+    for (const u of unwrapSecret(deliverer["uploads"]) as Upload[]) {
         const file = path.join(target, u.file.replace(/^\/stage\//, ""));
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, u.content);

@@ -70,6 +70,14 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
 }
 
+/** The signature key Pulumi wraps secret values in when it hands them to mocks. */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** A recorded input's plain value, whether or not the engine wrapped it as a secret. */
+export function unwrapSecret(value: unknown): unknown {
+    return typeof value === "object" && value !== null && SECRET_SIG in value ? (value as unknown as { value: unknown }).value : value;
+}
+
 /** Resolves an Output (or a plain value) the way a test wants it. */
 export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
     return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FAKE_SECRETS, RecordedResource, runProgram, stackFileConfig } from "../mocks";
+import { FAKE_SECRETS, RecordedResource, runProgram, stackFileConfig, unwrapSecret } from "../mocks";
 import { docker, dockerObjects, eventually, getJson, LOCAL_IMAGES, removeDockerObjects } from "./harness";
 
 /**
@@ -21,8 +21,6 @@ const PREFIX = `${PROJECT}-${STACK}`;
 const port = (p: number) => 50000 + (p % 10000);
 
 type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const unwrap = (v: unknown): unknown => (typeof v === "object" && v !== null && SECRET_SIG in v ? (v as unknown as { value: unknown }).value : v);
 
 function configFor(): { config: Record<string, string>; secretKeys: string[] } {
     const committed = stackFileConfig(STACK);
@@ -102,7 +100,7 @@ function createContainer(i: Inputs): void {
     args.push(String(i["image"]), ...entrypoint.slice(1), ...((i["command"] as string[] | undefined) ?? []));
     docker(args);
     for (const n of rest) docker(["network", "connect", ...n.aliases.flatMap((a) => ["--alias", a]), n.name, name]);
-    const uploads = (unwrap(i["uploads"]) as { file: string; content: string; permissions: string }[] | undefined) ?? [];
+    const uploads = (unwrapSecret(i["uploads"]) as { file: string; content: string; permissions: string }[] | undefined) ?? [];
     if (uploads.length > 0) {
         const staging = fs.mkdtempSync(path.join(os.tmpdir(), "ade-uploads-"));
         for (const u of uploads) {

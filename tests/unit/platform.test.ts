@@ -1,10 +1,9 @@
 import { expect } from "chai";
-import { FAKE_SECRETS, RecordedResource, RecordingMocks, runProgram } from "../mocks";
+import { FAKE_SECRETS, RecordedResource, RecordingMocks, runProgram, SECRET_SIG } from "../mocks";
 
 const CONTAINER = "docker:index/container:Container";
 const NETWORK = "docker:index/network:Network";
 const COMMAND = "command:local:Command";
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 type Inputs = Record<string, unknown>;
 const stacks = ["development", "testing", "production"] as const;
