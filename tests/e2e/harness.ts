@@ -89,16 +89,13 @@ export class Harness {
             run("npm", ["ci", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: path.join(this.dir, "app") });
         });
         await this.phase("install plugins into private PULUMI_HOME", () => {
-            const bin = path.dirname(which("pulumi"));
             for (const [plugin, pkg] of [
                 ["docker", "@pulumi/docker"],
                 ["command", "@pulumi/command"],
             ] as const) {
                 const version = (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", pkg, "package.json"), "utf8")) as { pulumi: { version: string } })
                     .pulumi.version;
-                const binary = path.join(bin, `pulumi-resource-${plugin}`);
-                if (!fs.existsSync(binary)) throw new Error(`no ${binary}: run scripts/env.sh first`);
-                this.pulumiRaw(["plugin", "install", "resource", plugin, version, "--file", binary]);
+                this.pulumiRaw(["plugin", "install", "resource", plugin, version, "--file", pluginBinary(plugin)]);
             }
         });
     }
@@ -140,7 +137,13 @@ export class Harness {
         };
     }
 
-    private pulumiRaw(args: string[], stack?: StackName): RunResult {
+    /** A secret's decrypted value, for checks; kept out of the transcript that is searched for leaks. */
+    readSecret(stack: StackName, key: string): string {
+        const out = this.pulumiRaw(["config", "get", key, "--stack", stack], stack, false);
+        return out.stdout.trim();
+    }
+
+    private pulumiRaw(args: string[], stack?: StackName, record = true): RunResult {
         const result = spawnSync("pulumi", [...args, "--non-interactive"], {
             cwd: this.dir,
             env: this.env(stack),
@@ -148,7 +151,7 @@ export class Harness {
             maxBuffer: 64 * 1024 * 1024,
         });
         const out = { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-        this.transcript.push(out.stdout, out.stderr);
+        if (record) this.transcript.push(out.stdout, out.stderr);
         if (out.status !== 0) throw new PulumiError(args, out);
         return out;
     }
@@ -207,19 +210,35 @@ export class Harness {
     }
 }
 
+/** The plugin binary to install: the real one beside `pulumi`, else this project's stand-in. */
+function pluginBinary(plugin: string): string {
+    const candidates = [path.join(path.dirname(which("pulumi")), `pulumi-resource-${plugin}`)];
+    const standins = process.env["ADE_STANDIN_DIR"];
+    if (standins !== undefined && standins !== "") candidates.push(path.join(standins, `pulumi-resource-${plugin}`));
+    const found = candidates.find((c) => fs.existsSync(c));
+    if (found === undefined) throw new Error(`no pulumi-resource-${plugin} in ${candidates.join(" or ")}: source scripts/env.sh first`);
+    return found;
+}
+
 /**
- * Why the real engine cannot run the platform on this machine, or undefined when it can:
- * scripts/ensure-pulumi.sh records resource plugins it could not build in the file
- * named by ADE_TOOLCHAIN_UNAVAILABLE.
+ * Why the engine cannot run the platform on this machine (the resource plugins
+ * could not be built and no stand-ins are installed), or undefined when it can.
  */
 export function missingPlugins(): string | undefined {
     const file = process.env["ADE_TOOLCHAIN_UNAVAILABLE"];
-    if (file !== undefined && file !== "" && fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
-    return undefined;
+    if (file === undefined || file === "" || !fs.existsSync(file)) return undefined;
+    const standins = process.env["ADE_STANDIN_DIR"];
+    if (standins !== undefined && fs.existsSync(path.join(standins, "STANDIN"))) return undefined;
+    return fs.readFileSync(file, "utf8").trim();
 }
 
-/** Skips a suite that needs the resource plugins, saying why aloud; use in `before`. */
+/** Says aloud which plugins the suite runs with; skips it, saying why, when there are none. Use in `before`. */
 export function skipWithoutPlugins(context: Mocha.Context): void {
+    const standins = process.env["ADE_STANDIN_DIR"];
+    if (standins !== undefined && fs.existsSync(path.join(standins, "STANDIN"))) {
+        const list = fs.readFileSync(path.join(standins, "STANDIN"), "utf8").trim();
+        process.stdout.write(`\n  NOTE: the real docker/command plugins cannot be built here; this suite runs the real Pulumi engine with this project's STAND-IN plugins:\n${list.replace(/^/gm, "    ")}\n\n`);
+    }
     const reason = missingPlugins();
     if (reason === undefined) return;
     process.stdout.write(`\n  SKIPPED (blocked): this suite needs the docker and command resource plugins, which cannot be built here:\n${reason.replace(/^/gm, "    ")}\n\n`);

@@ -23,7 +23,7 @@ describe("platform end to end", function () {
         for (const stack of STACKS) {
             h.initStack(stack);
             for (const key of ["databasePassword", "grafanaAdminPassword", "appSecretKey"]) {
-                secrets.set(`${stack}:${key}`, h.pulumi(stack, ["config", "get", key]).stdout.trim());
+                secrets.set(`${stack}:${key}`, h.readSecret(stack, key));
             }
         }
         expect(secrets.size).to.equal(9);
