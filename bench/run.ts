@@ -66,9 +66,21 @@ async function withHarness(name: string, portBase: number, fn: (h: Harness) => P
 async function main(): Promise<void> {
     const started = new Date();
     const report = new Report();
-    if (selected("scale")) await programScale(report);
-    const docker = ["cold", "noop", "update", "releases"].some(selected);
-    if (docker) {
+    const failures: string[] = [];
+    /** A failed section is reported in RESULTS.md and fails the run, but the other sections still run. */
+    const section = async (name: string, fn: () => Promise<void>) => {
+        if (!selected(name)) return;
+        try {
+            await fn();
+        } catch (error) {
+            const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+            process.stderr.write(`[bench] section ${name} failed: ${message}\n`);
+            failures.push(name);
+            report.notes.push(`FAILED section ${name}: ${message.split("\n")[0] ?? ""}`);
+        }
+    };
+    await section("scale", () => programScale(report));
+    if (["cold", "noop", "update", "releases"].some(selected)) {
         const missing = missingPlugins();
         if (missing !== undefined) throw new Error(`the Docker-backed figures need the docker and command resource plugins, which are missing:\n${missing}`);
         const standins = process.env["ADE_STANDIN_DIR"];
@@ -77,24 +89,27 @@ async function main(): Promise<void> {
             process.stdout.write("[bench] NOTE: the Pulumi figures run the real engine with this project's STAND-IN docker/command plugins\n");
         }
     }
-    if (selected("cold")) {
+    await section("cold", async () => {
         report.notes.push("cold up: the application image is built once before either side is timed (the compose file names it; Pulumi's build step is then a cache hit); images are local (scripts/build-images.sh)");
         await withHarness("benchup", 7, (h) => coldUp(h, RUNS, report));
-    }
+    });
     if (selected("noop") || selected("update")) {
         await withHarness("benchstacks", 7, async (h) => {
             h.initStack("development");
-            if (selected("noop")) await noOp(h, RUNS, report);
-            else await up(h, "development");
-            if (selected("update")) await versionUpdate(h, RUNS, report);
+            await section("noop", () => noOp(h, RUNS, report));
+            await section("update", async () => {
+                if (!selected("noop")) await up(h, "development");
+                await versionUpdate(h, RUNS, report);
+            });
         });
     }
-    if (selected("releases")) await withHarness("benchrel", 8, (h) => releases(h, RUNS, report));
-    if (selected("suites")) {
+    await section("releases", () => withHarness("benchrel", 8, (h) => releases(h, RUNS, report)));
+    await section("suites", async () => {
         await waitForQuiet();
         await suites(RUNS, report, { e2e: process.env["ADE_BENCH_E2E"] !== "0" });
-    }
+    });
     report.write(path.join(__dirname, "RESULTS.md"), { runs: RUNS, started, seconds: (Date.now() - started.getTime()) / 1000 });
+    if (failures.length > 0) throw new Error(`sections failed: ${failures.join(", ")} (see above and bench/RESULTS.md)`);
 }
 
 main().catch((error: unknown) => {
