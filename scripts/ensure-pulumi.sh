@@ -20,6 +20,12 @@
 #   with the proxy's answer, in <bin>/../UNAVAILABLE, a warning is printed on
 #   every run, and the script still succeeds. scripts/env.sh exports that file's
 #   path as ADE_TOOLCHAIN_UNAVAILABLE.
+# - for such a plugin, unless a real one is installed in PULUMI_HOME or on PATH,
+#   it builds this project's STAND-IN (scripts/pulumi-build/standin-providers: Go,
+#   on the served pulumi sdk/v3, driving the docker CLI; only what the program
+#   uses), installs it under the plugin's name and version, lists it in
+#   <bin>/../STANDIN and warns on every run. scripts/env.sh exports that file's
+#   path as ADE_TOOLCHAIN_STANDIN. A real plugin, once built, replaces it.
 #
 # Toolchains live in ~/.cache/ade-platform/toolchain/, each in a directory named
 # after what was really built (pulumi-<cli>_nodejs-<host source>_docker-<v>_command-<v>),
@@ -262,6 +268,80 @@ warn_unavailable() {
   } >&2
 }
 
+STANDIN_SRC="$here/pulumi-build/standin-providers"
+
+# True when plugin binary $1 is a stand-in rather than a real plugin: this
+# project's Go stand-ins carry their module path, and the launchers that
+# scripts/ensure-standins.sh installs say STAND-IN.
+is_standin() {
+  [[ -f "$1" ]] && grep -qaF -e ade-platform/standin-providers -e STAND-IN "$1"
+}
+
+# Prints the directory holding the Go stand-in of plugin $2 at version $3 for the
+# toolchain in bin directory $1, building it first when its sources changed.
+build_standin() {
+  local bin_dir="$1" name="$2" version="$3" hash dir tmp
+  hash="$(cd "$STANDIN_SRC" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort |
+    xargs sha256sum | { cat; echo "$name $version"; } | sha256sum | cut -c1-12)"
+  dir="$(dirname "$bin_dir")/standin-$name-$version-$hash"
+  if [[ ! -x "$dir/pulumi-resource-$name" ]]; then
+    command -v go >/dev/null || { log "Go is not on PATH: cannot build the $name stand-in"; return 1; }
+    step "building the $name stand-in"
+    log "building the STAND-IN pulumi-resource-$name $version from $STANDIN_SRC ..."
+    tmp="$(mktemp -d "$dir.partial-XXXXXX")"
+    (cd "$STANDIN_SRC" && GOFLAGS="-mod=readonly -buildvcs=false" CGO_ENABLED=0 go build -trimpath \
+      -ldflags "-s -w -X main.version=$version" -o "$tmp/pulumi-resource-$name" "./cmd/pulumi-resource-$name") >&2 ||
+      { rm -rf "$tmp"; log "go build of the $name stand-in failed (sources: $STANDIN_SRC)"; return 1; }
+    mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
+  fi
+  printf '%s\n' "$dir"
+}
+
+# For each plugin the toolchain in bin directory $1 could not build (listed in
+# UNAVAILABLE file $2): a real one installed in PULUMI_HOME or on PATH is used as
+# it is; otherwise the stand-in is installed into PULUMI_HOME. Writes the STANDIN
+# file next to $2 (removed when no stand-in is in use) and warns.
+provide_standins() {
+  local bin_dir="$1" unavailable_file="$2" standin_file plugin name version installed ambient dir lines=() line
+  standin_file="$(dirname "$unavailable_file")/STANDIN"
+  for plugin in "docker $DOCKER_VERSION" "command $COMMAND_VERSION"; do
+    read -r name version <<<"$plugin"
+    grep -qs "^pulumi-resource-$name " "$unavailable_file" || continue
+    installed="$PULUMI_HOME/plugins/resource-$name-v$version/pulumi-resource-$name"
+    if ambient="$(command -v "pulumi-resource-$name")" && ! is_standin "$ambient"; then
+      log "pulumi-resource-$name: using $ambient from PATH (no stand-in)"
+      continue
+    fi
+    if [[ -f "$installed" ]] && ! is_standin "$installed"; then
+      log "pulumi-resource-$name $version: using the real plugin installed in $PULUMI_HOME (no stand-in)"
+      continue
+    fi
+    if [[ -f "$installed" ]] && ! grep -qaF ade-platform/standin-providers "$installed"; then
+      # Two stand-ins reinstalling over each other on every run would help nobody.
+      lines+=("pulumi-resource-$name $version $installed: STAND-IN installed by scripts/ensure-standins.sh (tools/standin-providers), left in place; the real plugin is unavailable (see $unavailable_file)")
+      continue
+    fi
+    dir="$(build_standin "$bin_dir" "$name" "$version")" || continue
+    step "installing the $name stand-in into $PULUMI_HOME"
+    if ! cmp -s "$dir/pulumi-resource-$name" "$installed"; then
+      "$bin_dir/pulumi" plugin install resource "$name" "$version" --file "$dir/pulumi-resource-$name" --reinstall >&2 ||
+        die "pulumi plugin install resource $name $version --file $dir/pulumi-resource-$name failed"
+    fi
+    lines+=("pulumi-resource-$name $version $dir/pulumi-resource-$name: STAND-IN (scripts/pulumi-build/standin-providers) installed into $PULUMI_HOME; the real plugin is unavailable (see $unavailable_file)")
+  done
+  record_unavailable "$standin_file" "${lines[@]}"
+  [[ -f "$standin_file" ]] || return 0
+  {
+    printf '\n[ade] ################################################################################\n'
+    printf '[ade] WARNING: so STAND-IN resource plugins are installed in place of the real ones:\n'
+    while IFS= read -r line; do printf '[ade]   - %s\n' "$line"; done <"$standin_file"
+    printf '[ade] They implement only the resources and properties this program uses, with the\n'
+    printf '[ade] docker CLI; they are NOT pulumi-docker or pulumi-command. The list is in\n'
+    printf '[ade] %s (source scripts/env.sh exports it as ADE_TOOLCHAIN_STANDIN).\n' "$standin_file"
+    printf '[ade] ################################################################################\n\n'
+  } >&2
+}
+
 build_toolchain() {
   local work="$1" started go_started
   started="$(date +%s)"
@@ -455,15 +535,20 @@ main() {
       continue
     fi
     step "installing resource plugin $name $version into $PULUMI_HOME"
-    if ! grep -qx "$name $version" <<<"$(installed_plugins "$bin_dir/pulumi")"; then
+    # A stand-in installed while the real plugin could not be built gives way to it.
+    if ! grep -qx "$name $version" <<<"$(installed_plugins "$bin_dir/pulumi")" ||
+      is_standin "$PULUMI_HOME/plugins/resource-$name-v$version/pulumi-resource-$name"; then
       log "installing resource plugin $name $version into $PULUMI_HOME ..."
-      "$bin_dir/pulumi" plugin install resource "$name" "$version" --file "$bin_dir/pulumi-resource-$name" >&2 ||
+      "$bin_dir/pulumi" plugin install resource "$name" "$version" --file "$bin_dir/pulumi-resource-$name" --reinstall >&2 ||
         die "pulumi plugin install resource $name $version --file $bin_dir/pulumi-resource-$name failed"
     fi
   done
 
   [[ ! -f "$unavailable_file" ]] ||
     warn_unavailable "$unavailable_file" "To ask the Go module proxy again (and build what it serves by then): rm $request_dir; then run scripts/ensure-pulumi.sh again."
+  # 5. Stand-ins for the plugins that could not be built (after the warning above,
+  #    which they answer).
+  provide_standins "$bin_dir" "$unavailable_file"
   printf '%s\n' "$bin_dir"
 }
 

@@ -6,8 +6,9 @@
 # at a private plugin directory (unless the caller set one) and, when the Pulumi
 # binaries are the project's own offline build, turns off automatic plugin
 # downloads. ADE_TOOLCHAIN_UNAVAILABLE names the file listing resource plugins
-# that could not be built (unset when nothing is missing). On failure it returns
-# non-zero after saying which step failed; it never exits the caller's shell.
+# that could not be built (unset when nothing is missing); ADE_TOOLCHAIN_STANDIN
+# names the file listing the STAND-IN plugins installed in their place (unset
+# when there are none). On failure it returns non-zero after saying which step failed; it never exits the caller's shell.
 # shellcheck shell=bash
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
@@ -52,6 +53,14 @@ ade_env_setup() {
     export ADE_TOOLCHAIN_UNAVAILABLE="$unavailable"
   else
     unset ADE_TOOLCHAIN_UNAVAILABLE
+  fi
+  # ...and the stand-ins scripts/ensure-pulumi.sh installed for them, listed next to it.
+  local standin_list
+  standin_list="$(dirname "$unavailable")/STANDIN"
+  if [[ -f "$standin_list" ]]; then
+    export ADE_TOOLCHAIN_STANDIN="$standin_list"
+  else
+    unset ADE_TOOLCHAIN_STANDIN
   fi
   # The project's own offline build cannot download plugins: fail fast with a
   # clear "no resource plugin" message. A pulumi the user installed (on a machine
