@@ -8,7 +8,8 @@
 # downloads. ADE_TOOLCHAIN_UNAVAILABLE names the file listing resource plugins
 # that could not be built (unset when nothing is missing); ADE_TOOLCHAIN_STANDIN
 # names the file listing the STAND-IN plugins installed in their place (unset
-# when there are none). On failure it returns non-zero after saying which step failed; it never exits the caller's shell.
+# when there are none). On failure it returns non-zero after saying which step
+# failed; it never exits the caller's shell.
 # shellcheck shell=bash
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
