@@ -22,9 +22,6 @@ bash scripts/ensure-docker.sh
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 # The application image copies app/node_modules in: its build cannot reach a registry.
 (cd app && npm ci --omit=dev --no-audit --no-fund --ignore-scripts)
-# Stand-in resource plugins where the real ones cannot be built (says so aloud).
-standins="$(bash scripts/ensure-standins.sh)"
-[[ -z "$standins" ]] || export ADE_STANDIN_DIR="$standins"
 
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-ade-local-development}"
 mkdir -p .pulumi-state

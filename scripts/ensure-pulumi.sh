@@ -271,8 +271,7 @@ warn_unavailable() {
 STANDIN_SRC="$here/pulumi-build/standin-providers"
 
 # True when plugin binary $1 is a stand-in rather than a real plugin: this
-# project's Go stand-ins carry their module path, and the launchers that
-# scripts/ensure-standins.sh installs say STAND-IN.
+# project's stand-ins carry their module path (older ones said STAND-IN).
 is_standin() {
   [[ -f "$1" ]] && grep -qaF -e ade-platform/standin-providers -e STAND-IN "$1"
 }
@@ -314,11 +313,6 @@ provide_standins() {
     fi
     if [[ -f "$installed" ]] && ! is_standin "$installed"; then
       log "pulumi-resource-$name $version: using the real plugin installed in $PULUMI_HOME (no stand-in)"
-      continue
-    fi
-    if [[ -f "$installed" ]] && ! grep -qaF ade-platform/standin-providers "$installed"; then
-      # Two stand-ins reinstalling over each other on every run would help nobody.
-      lines+=("pulumi-resource-$name $version $installed: STAND-IN installed by scripts/ensure-standins.sh (tools/standin-providers), left in place; the real plugin is unavailable (see $unavailable_file)")
       continue
     fi
     dir="$(build_standin "$bin_dir" "$name" "$version")" || continue

@@ -69,14 +69,6 @@ ade_env_setup() {
   if [[ "${info%%$'\n'*}" == own ]]; then
     export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
   fi
-  # Stand-ins for the plugins that could not be built (once node_modules exists;
-  # scripts/test.sh and scripts/dev-up.sh run this again after npm ci).
-  unset ADE_STANDIN_DIR
-  if [[ -n "${ADE_TOOLCHAIN_UNAVAILABLE:-}" && -d "$scripts/../node_modules" ]]; then
-    local standins
-    standins="$(bash "$scripts/ensure-standins.sh")" || return 1
-    [[ -z "$standins" ]] || export ADE_STANDIN_DIR="$standins"
-  fi
 }
 
 ade_env_setup

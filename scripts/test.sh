@@ -32,9 +32,6 @@ pkill -x prometheus 2>/dev/null || true
 phase "npm packages"
 npm ci --no-audit --no-fund
 (cd app && npm ci --no-audit --no-fund)
-# Stand-in resource plugins where the real ones cannot be built (says so aloud).
-standins="$(bash scripts/ensure-standins.sh)"
-[[ -z "$standins" ]] || export ADE_STANDIN_DIR="$standins"
 
 results=()
 count() { # pattern logfile: the last mocha summary count of that kind

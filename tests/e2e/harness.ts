@@ -89,13 +89,11 @@ export class Harness {
             run("npm", ["ci", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: path.join(this.dir, "app") });
         });
         await this.phase("install plugins into private PULUMI_HOME", () => {
-            for (const [plugin, pkg] of [
-                ["docker", "@pulumi/docker"],
-                ["command", "@pulumi/command"],
-            ] as const) {
-                const version = (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", pkg, "package.json"), "utf8")) as { pulumi: { version: string } })
-                    .pulumi.version;
-                this.pulumiRaw(["plugin", "install", "resource", plugin, version, "--file", pluginBinary(plugin)]);
+            for (const [plugin, pkg] of PLUGINS) {
+                const version = pluginVersion(pkg);
+                const binary = pluginBinary(plugin, version);
+                if (binary === undefined) throw new Error(`no pulumi-resource-${plugin} ${version}: source scripts/env.sh first`);
+                this.pulumiRaw(["plugin", "install", "resource", plugin, version, "--file", binary]);
             }
         });
     }
@@ -210,38 +208,48 @@ export class Harness {
     }
 }
 
-/** The plugin binary to install: the real one beside `pulumi`, else this project's stand-in. */
-function pluginBinary(plugin: string): string {
-    const candidates = [path.join(path.dirname(which("pulumi")), `pulumi-resource-${plugin}`)];
-    const standins = process.env["ADE_STANDIN_DIR"];
-    if (standins !== undefined && standins !== "") candidates.push(path.join(standins, `pulumi-resource-${plugin}`));
-    const found = candidates.find((c) => fs.existsSync(c));
-    if (found === undefined) throw new Error(`no pulumi-resource-${plugin} in ${candidates.join(" or ")}: source scripts/env.sh first`);
-    return found;
-}
-
 /**
- * Why the engine cannot run the platform on this machine (the resource plugins
- * could not be built and no stand-ins are installed), or undefined when it can.
+ * The plugin binary to install into the private PULUMI_HOME: the one
+ * scripts/ensure-pulumi.sh installed (real, or the stand-in where the real one
+ * cannot be built), else a real one beside `pulumi`; undefined when there is none.
  */
-export function missingPlugins(): string | undefined {
-    const file = process.env["ADE_TOOLCHAIN_UNAVAILABLE"];
-    if (file === undefined || file === "" || !fs.existsSync(file)) return undefined;
-    const standins = process.env["ADE_STANDIN_DIR"];
-    if (standins !== undefined && fs.existsSync(path.join(standins, "STANDIN"))) return undefined;
-    return fs.readFileSync(file, "utf8").trim();
+function pluginBinary(plugin: string, version: string): string | undefined {
+    const home = process.env["PULUMI_HOME"] ?? path.join(os.homedir(), ".pulumi");
+    return [
+        path.join(home, "plugins", `resource-${plugin}-v${version}`, `pulumi-resource-${plugin}`),
+        path.join(path.dirname(which("pulumi")), `pulumi-resource-${plugin}`),
+    ].find((c) => fs.existsSync(c));
 }
 
-/** Says aloud which plugins the suite runs with; skips it, saying why, when there are none. Use in `before`. */
+/** The version of a resource plugin the npm package asks for. */
+function pluginVersion(pkg: string): string {
+    return (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", pkg, "package.json"), "utf8")) as { pulumi: { version: string } }).pulumi.version;
+}
+
+const PLUGINS = [
+    ["docker", "@pulumi/docker"],
+    ["command", "@pulumi/command"],
+] as const;
+
+/** Why the engine cannot run the platform here (no plugin, real or stand-in), or undefined when it can. */
+export function missingPlugins(): string | undefined {
+    const missing = PLUGINS.filter(([plugin, pkg]) => pluginBinary(plugin, pluginVersion(pkg)) === undefined).map(([plugin]) => plugin);
+    if (missing.length === 0) return undefined;
+    const file = process.env["ADE_TOOLCHAIN_UNAVAILABLE"];
+    const why = file !== undefined && fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : "not installed";
+    return `missing: ${missing.join(", ")}\n${why}`;
+}
+
+/** Says aloud which plugins the suite runs with; skips it, saying why, when they are missing. Use in `before`. */
 export function skipWithoutPlugins(context: Mocha.Context): void {
-    const standins = process.env["ADE_STANDIN_DIR"];
-    if (standins !== undefined && fs.existsSync(path.join(standins, "STANDIN"))) {
-        const list = fs.readFileSync(path.join(standins, "STANDIN"), "utf8").trim();
+    const standins = process.env["ADE_TOOLCHAIN_STANDIN"];
+    if (standins !== undefined && fs.existsSync(standins)) {
+        const list = fs.readFileSync(standins, "utf8").trim();
         process.stdout.write(`\n  NOTE: the real docker/command plugins cannot be built here; this suite runs the real Pulumi engine with this project's STAND-IN plugins:\n${list.replace(/^/gm, "    ")}\n\n`);
     }
     const reason = missingPlugins();
     if (reason === undefined) return;
-    process.stdout.write(`\n  SKIPPED (blocked): this suite needs the docker and command resource plugins, which cannot be built here:\n${reason.replace(/^/gm, "    ")}\n\n`);
+    process.stdout.write(`\n  SKIPPED (blocked): this suite needs the docker and command resource plugins:\n${reason.replace(/^/gm, "    ")}\n\n`);
     context.skip();
 }
 
