@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { SECRETS_DIR, Service } from "./service";
+import { ContainerDefaults, SECRETS_DIR, Service } from "./service";
 
 export const POSTGRES_PORT = 5432;
 const PASSWORD_FILE = `${SECRETS_DIR}/database-password`;
@@ -15,7 +15,7 @@ export interface DatabaseBackup {
     readonly retention: number;
 }
 
-export interface DatabaseArgs {
+export interface DatabaseArgs extends ContainerDefaults {
     /** Prefix of every Docker name, `<project>-<stack>`. */
     readonly prefix: string;
     readonly image: pulumi.Input<string>;
@@ -34,8 +34,6 @@ export interface DatabaseArgs {
     readonly memoryMb: number;
     readonly cpus: number;
     readonly hardened: boolean;
-    readonly labels: Record<string, pulumi.Input<string>>;
-    readonly logging: { readonly maxSizeMb: number; readonly maxFiles: number };
 }
 
 /**

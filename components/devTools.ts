@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Service } from "./service";
+import { ContainerDefaults, Service } from "./service";
 
 const ADMINER_PORT = 8080;
 
-export interface DevToolsArgs {
+export interface DevToolsArgs extends ContainerDefaults {
     /** Prefix of every Docker name, `<project>-<stack>`. */
     readonly prefix: string;
     /** Image of the database admin tool (Adminer or a compatible one). */
@@ -12,8 +12,6 @@ export interface DevToolsArgs {
     readonly dbAdminHostPort: number;
     readonly internalNetworkName: pulumi.Input<string>;
     readonly publicNetworkName: pulumi.Input<string>;
-    readonly labels: Record<string, pulumi.Input<string>>;
-    readonly logging: { readonly maxSizeMb: number; readonly maxFiles: number };
 }
 
 /**

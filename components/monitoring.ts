@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { dashboardProvisioning, datasourceProvisioning, platformDashboard } from "../lib/grafana";
 import { AlertThresholds, alertRules, GRAFANA_PORT, prometheusConfig, PROMETHEUS_PORT, ScrapeTarget } from "../lib/prometheus";
-import { FILES_DIR, PublishedPort, SECRETS_DIR, Service } from "./service";
+import { ContainerDefaults, FILES_DIR, PublishedPort, SECRETS_DIR, Service } from "./service";
 
 const PROMETHEUS_CONFIG = `${FILES_DIR}/prometheus/prometheus.yml`;
 const RULES_FILE = `${FILES_DIR}/prometheus/rules.yml`;
@@ -15,7 +15,7 @@ interface Limits {
     readonly cpus: number;
 }
 
-export interface MonitoringArgs {
+export interface MonitoringArgs extends ContainerDefaults {
     /** Prefix of every Docker name, `<project>-<stack>`. */
     readonly prefix: string;
     readonly project: string;
@@ -40,8 +40,6 @@ export interface MonitoringArgs {
         readonly adminPassword: pulumi.Input<string>;
     };
     readonly hardened: boolean;
-    readonly labels: Record<string, pulumi.Input<string>>;
-    readonly logging: { readonly maxSizeMb: number; readonly maxFiles: number };
 }
 
 /**

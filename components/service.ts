@@ -6,6 +6,19 @@ export const FILES_DIR = "/run/ade";
 /** Where secret files land inside every container. */
 export const SECRETS_DIR = `${FILES_DIR}/secrets`;
 
+/** json-file log rotation. */
+export interface LogRotation {
+    readonly maxSizeMb: number;
+    readonly maxFiles: number;
+}
+
+/** What every component hands on to each container it creates. */
+export interface ContainerDefaults {
+    /** Docker labels (project, stack, environment); components add `ade.service`. */
+    readonly labels: Record<string, pulumi.Input<string>>;
+    readonly logging: LogRotation;
+}
+
 export interface ServiceBuild {
     /** Build context directory, relative to the project root. */
     readonly context: string;
@@ -29,7 +42,7 @@ export interface ServiceHealthcheck {
     readonly startPeriodSeconds?: number;
 }
 
-export interface ServiceArgs {
+export interface ServiceArgs extends ContainerDefaults {
     /** Full Docker container name. */
     readonly containerName: pulumi.Input<string>;
     /** Image to run; with `build`, the tag the built image gets. */
@@ -66,8 +79,6 @@ export interface ServiceArgs {
     readonly hardened?: boolean;
     /** Paths that stay writable (tmpfs) when the root filesystem is read-only. */
     readonly writablePaths?: readonly string[];
-    readonly labels: Record<string, pulumi.Input<string>>;
-    readonly logging: { readonly maxSizeMb: number; readonly maxFiles: number };
     /**
      * Whether the update waits until Docker reports the container healthy. Defaults to true;
      * the application's services turn it off because the platform's health verification
