@@ -2,8 +2,9 @@
  * `npm run bench`: measures what users feel and writes bench/RESULTS.md.
  * Every figure is a median over several runs (min/median/max reported); ratios
  * are measured in the same run as their peer. Never used as a pass/fail test.
- * Sections run one after another, each on its own harness copy (portBase 7
- * or 8, apart from the end-to-end suites' 4-6), cleaned up even on failure.
+ * Sections run one after another, each on its own harness copy, cleaned up
+ * even on failure. Port base 5: the end-to-end suites use 4 and 6, and a base
+ * of 7 or more gives ports above 65535 (`<base><stack digit><3 digits>`).
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -20,6 +21,7 @@ import { suites } from "./suites";
 import { timeRuns } from "./stats";
 import { versionUpdate } from "./update";
 
+const PORT_BASE = 5;
 const RUNS = Number(process.env["ADE_BENCH_RUNS"] ?? 3);
 const ONLY = (process.env["ADE_BENCH_ONLY"] ?? "").split(",").filter(Boolean);
 const selected = (section: string) => ONLY.length === 0 || ONLY.includes(section);
@@ -91,11 +93,13 @@ async function main(): Promise<void> {
     }
     await section("cold", async () => {
         report.notes.push("cold up: the application image is built once before either side is timed (the compose file names it; Pulumi's build step is then a cache hit); images are local (scripts/build-images.sh)");
-        await withHarness("benchup", 7, (h) => coldUp(h, RUNS, report));
+        await withHarness("benchup", PORT_BASE, (h) => coldUp(h, RUNS, report));
     });
     if (selected("noop") || selected("update")) {
-        await withHarness("benchstacks", 7, async (h) => {
+        await withHarness("benchstacks", PORT_BASE, async (h) => {
             h.initStack("development");
+            // Base 5 puts production's Grafana on 53000, where the containers suite publishes its own.
+            h.setConfig("production", "monitoring.grafana.hostPort", "53300");
             await section("noop", () => noOp(h, RUNS, report));
             await section("update", async () => {
                 if (!selected("noop")) await up(h, "development");
@@ -103,7 +107,7 @@ async function main(): Promise<void> {
             });
         });
     }
-    await section("releases", () => withHarness("benchrel", 8, (h) => releases(h, RUNS, report)));
+    await section("releases", () => withHarness("benchrel", PORT_BASE, (h) => releases(h, RUNS, report)));
     await section("suites", async () => {
         await waitForQuiet();
         await suites(RUNS, report, { e2e: process.env["ADE_BENCH_E2E"] !== "0" });
