@@ -291,7 +291,7 @@ export function dockerObjects(prefix: string): DockerObjects {
 
 /** Removes the given Docker objects, containers first. */
 export function removeDockerObjects(objects: DockerObjects): void {
-    if (objects.containers.length > 0) docker(["rm", "-f", ...objects.containers]);
+    if (objects.containers.length > 0) docker(["rm", "-f", "-v", ...objects.containers]);
     if (objects.networks.length > 0) docker(["network", "rm", ...objects.networks]);
     if (objects.volumes.length > 0) docker(["volume", "rm", "-f", ...objects.volumes]);
 }

@@ -106,7 +106,7 @@ func (container) create(ctx context.Context, news resource.PropertyMap, preview 
 	}
 	// A half-made container would block the name on the next attempt: remove it.
 	fail := func(err error) (string, resource.PropertyMap, error) {
-		_, _ = standin.Docker(context.Background(), nil, "rm", "-f", id)
+		_, _ = standin.Docker(context.Background(), nil, "rm", "-f", "-v", id)
 		return "", nil, err
 	}
 	for _, n := range tail(in.NetworksAdvanced) {
