@@ -14,10 +14,7 @@ import { Report } from "./report";
 const SECTION = "no-op up / preview";
 
 export async function noOp(h: Harness, runs: number, report: Report): Promise<void> {
-    for (const stack of STACKS) {
-        if (stack !== "development") h.initStack(stack);
-        await up(h, stack);
-    }
+    for (const stack of STACKS) await up(h, stack);
     const empty = emptyProgram(h);
     await empty(["stack", "init", "empty", "--secrets-provider", "passphrase"]);
     await empty(["up", "--yes", "--skip-preview"]); // creates the stack resource; later ups change nothing

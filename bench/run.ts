@@ -9,7 +9,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Harness, missingPlugins } from "../tests/e2e/harness";
+import { Harness, missingPlugins, STACKS } from "../tests/e2e/harness";
 import { coldUp } from "./coldUp";
 import { up } from "./harnessOps";
 import { noOp } from "./noop";
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     });
     if (selected("noop") || selected("update")) {
         await withHarness("benchstacks", PORT_BASE, async (h) => {
-            h.initStack("development");
+            for (const stack of STACKS) h.initStack(stack);
             // Base 5 puts production's Grafana on 53000, where the containers suite publishes its own.
             h.setConfig("production", "monitoring.grafana.hostPort", "53300");
             await section("noop", () => noOp(h, RUNS, report));
