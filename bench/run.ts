@@ -112,7 +112,7 @@ async function main(): Promise<void> {
         await waitForQuiet();
         await suites(RUNS, report, { e2e: process.env["ADE_BENCH_E2E"] !== "0" });
     });
-    report.write(path.join(__dirname, "RESULTS.md"), { runs: RUNS, started, seconds: (Date.now() - started.getTime()) / 1000 });
+    report.write(process.env["ADE_BENCH_OUT"] ?? path.join(__dirname, "RESULTS.md"), { runs: RUNS, started, seconds: (Date.now() - started.getTime()) / 1000 });
     if (failures.length > 0) throw new Error(`sections failed: ${failures.join(", ")} (see above and bench/RESULTS.md)`);
 }
 
