@@ -85,8 +85,12 @@ async function main(): Promise<void> {
     if (["cold", "noop", "update", "releases"].some(selected)) {
         const missing = missingPlugins();
         if (missing !== undefined) throw new Error(`the Docker-backed figures need the docker and command resource plugins, which are missing:\n${missing}`);
-        const standins = process.env["ADE_STANDIN_DIR"];
-        if (standins !== undefined && fs.existsSync(path.join(standins, "STANDIN"))) {
+        // Where the real plugins cannot be built, whatever runs in their place is a stand-in (however env.sh installed it).
+        const marker = (variable: string, file = "") => {
+            const value = process.env[variable];
+            return value !== undefined && value !== "" && fs.existsSync(path.join(value, file));
+        };
+        if (marker("ADE_STANDIN_DIR", "STANDIN") || marker("ADE_TOOLCHAIN_STANDIN") || marker("ADE_TOOLCHAIN_UNAVAILABLE")) {
             report.notes.push("resource plugins: the real docker 5.0.0 / command 1.2.1 plugins cannot be built on this machine, so the Pulumi figures use this project's STAND-IN plugins (tools/standin-providers: TypeScript on Pulumi's Node provider SDK, driving the docker CLI) under the real engine");
             process.stdout.write("[bench] NOTE: the Pulumi figures run the real engine with this project's STAND-IN docker/command plugins\n");
         }
