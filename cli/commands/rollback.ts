@@ -10,7 +10,7 @@ import { Command } from "commander";
 import { parseConfigValue, formatProblems, validateStackConfig } from "../../config/validate";
 import { findRollbackTarget, nonSecretConfig, pinReleaseImages, Release, RollbackRequest } from "../../lib/history";
 import { Progress, progressMode } from "../../lib/progress";
-import { editStackFile, readRawStackConfig, recordPins, stackFilePath } from "../../lib/release";
+import { editStackFile, readLedger, readRawStackConfig, recordPins, stackFilePath } from "../../lib/release";
 import { localImageExists, readReleases, upAndVerify } from "../deployment";
 import type { ConfigEdit } from "../../lib/promotion";
 import { parseVersion } from "../../lib/semverMath";
@@ -55,7 +55,13 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
 
     const values: Record<string, unknown> = {};
     for (const [key, text] of Object.entries(nonSecretConfig(target.entry, project))) values[key] = parseConfigValue(key, text);
-    const { services, pins } = pinReleaseImages((values["services"] ?? {}) as Record<string, Record<string, unknown>>, project, version);
+    const current = readRawStackConfig(root, options.stack, project);
+    // Where the services are built from source today: the stack file's own build blocks, or those an earlier rollback set aside.
+    const knownBuilds: Record<string, unknown> = Object.fromEntries(readLedger(root, options.stack).pins.map((p) => [p.service, p.build]));
+    for (const [name, service] of Object.entries((current.values["services"] ?? {}) as Record<string, Record<string, unknown>>)) {
+        if (service["build"] !== undefined) knownBuilds[name] = service["build"];
+    }
+    const { services, pins } = pinReleaseImages((values["services"] ?? {}) as Record<string, Record<string, unknown>>, project, version, knownBuilds);
     values["services"] = services;
     const missing = pins.filter((p) => !localImageExists(p.image)).map((p) => p.image);
     if (missing.length > 0) {
@@ -63,7 +69,6 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
             `release ${version} cannot be rolled back to on this host: its image(s) ${missing.join(", ")} are not in Docker (ade never deletes release images; were they removed with docker rmi?); nothing was changed`,
         );
     }
-    const current = readRawStackConfig(root, options.stack, project);
     const validation = validateStackConfig(options.stack, { values, secrets: current.secrets });
     if (!validation.ok) {
         throw new UserError(`the config of release ${version} (update #${target.update}) is not valid today; nothing was changed.\n${formatProblems(options.stack, validation.problems)}`);

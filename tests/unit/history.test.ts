@@ -142,6 +142,17 @@ describe("release history", () => {
         expect(pins).to.deep.equal([{ service: "api", image: "ade/api:1.1.0", build: { context: "app", args: {} } }]);
     });
 
+    it("keeps an earlier rollback's pin, with the build block it set aside, when the target was itself a rollback", () => {
+        const { services: pinned, pins } = pinReleaseImages(
+            { api: { image: "ade/api:1.0.0", hostPort: 18080 }, proxy: { image: "nginx:1.27", hostPort: 18443 } },
+            "ade",
+            "1.0.0",
+            { api: { context: "app" }, proxy: { context: "proxy" } },
+        );
+        expect(pinned).to.deep.equal({ api: { image: "ade/api:1.0.0", hostPort: 18080 }, proxy: { image: "nginx:1.27", hostPort: 18443 } });
+        expect(pins).to.deep.equal([{ service: "api", image: "ade/api:1.0.0", build: { context: "app" } }]);
+    });
+
     it("renders the history as an aligned table, newest first", () => {
         expect(historyTable(releases.slice(0, 2))).to.deep.equal([
             "UPDATE  VERSION  STARTED (UTC)        RESULT     HEALTH    MESSAGE",
