@@ -63,7 +63,7 @@ export async function releases(h: Harness, runs: number, report: Report): Promis
     }
     report.record(SECTION, "failed release: ade deploy start -> failure detected", detected, {
         note: `image build + container replacement + health verification giving up after its ${DEADLINE_SECONDS} s deadline (healthCheck.deadlineSeconds)${
-            workarounds > 0 ? `; in ${workarounds} of ${runs} runs the bench restored services.api.build itself first (see the caveat on pins)` : ""
+            workarounds > 0 ? `; in ${workarounds} of ${runs} runs the bench restored services.api.build itself first (see the ade defect in bench/RESULTS.md)` : ""
         }`,
     });
     report.record(SECTION, "failed release: ade deploy start -> previous release healthy again", restored, { note: "automatic rollback included; ade exits 1" });
