@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { ContainerDefaults, SECRETS_DIR, Service } from "./service";
+import { ContainerDefaults, dockerLabels, SECRETS_DIR, Service } from "./service";
 
 export const POSTGRES_PORT = 5432;
 const PASSWORD_FILE = `${SECRETS_DIR}/database-password`;
@@ -54,7 +54,7 @@ export class Database extends pulumi.ComponentResource {
 
         const volume = new docker.Volume(
             `${name}-data`,
-            { name: `${args.prefix}-pgdata`, labels: Object.entries(args.labels).map(([label, value]) => ({ label, value })) },
+            { name: `${args.prefix}-pgdata`, labels: dockerLabels(args.labels) },
             { parent: this, deleteBeforeReplace: true, retainOnDelete: args.retainVolumeOnDestroy ?? false },
         );
 

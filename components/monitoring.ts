@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { dashboardProvisioning, datasourceProvisioning, platformDashboard } from "../lib/grafana";
 import { AlertThresholds, alertRules, GRAFANA_PORT, prometheusConfig, PROMETHEUS_PORT, ScrapeTarget } from "../lib/prometheus";
-import { ContainerDefaults, FILES_DIR, PublishedPort, SECRETS_DIR, Service } from "./service";
+import { ContainerDefaults, dockerLabels, FILES_DIR, PublishedPort, SECRETS_DIR, Service } from "./service";
 
 const PROMETHEUS_CONFIG = `${FILES_DIR}/prometheus/prometheus.yml`;
 const RULES_FILE = `${FILES_DIR}/prometheus/rules.yml`;
@@ -55,7 +55,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
     constructor(name: string, args: MonitoringArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super("ade:platform:Monitoring", name, {}, opts);
-        const labelList = Object.entries(args.labels).map(([label, value]) => ({ label, value }));
+        const labelList = dockerLabels(args.labels);
         const publish = (containerPort: number, p: { hostPort: number; bindAddress: string }): PublishedPort[] => [
             { containerPort, hostPort: p.hostPort, hostAddress: p.bindAddress },
         ];

@@ -19,6 +19,16 @@ export interface ContainerDefaults {
     readonly logging: LogRotation;
 }
 
+/** Docker's list form of a label map. */
+export function dockerLabels(labels: Record<string, pulumi.Input<string>>): { label: string; value: pulumi.Input<string> }[] {
+    return Object.entries(labels).map(([label, value]) => ({ label, value }));
+}
+
+/** json-file options for a rotation policy. */
+export function logOptions(logging: LogRotation): Record<string, string> {
+    return { "max-size": `${logging.maxSizeMb}m`, "max-file": String(logging.maxFiles) };
+}
+
 export interface ServiceBuild {
     /** Build context directory, relative to the project root. */
     readonly context: string;
@@ -125,7 +135,7 @@ export class Service extends pulumi.ComponentResource {
         }
 
         const hardened = args.hardened ?? false;
-        const labelList = Object.entries(args.labels).map(([label, value]) => ({ label, value }));
+        const labelList = dockerLabels(args.labels);
         const files = this.deliverFiles(name, args, image, labelList);
         // Docker names are unique on a host, so a replacement must free the name first.
         const container = new docker.Container(
@@ -159,7 +169,7 @@ export class Service extends pulumi.ComponentResource {
                 capabilities: hardened ? { drops: ["ALL"] } : undefined,
                 tmpfs: hardened ? Object.fromEntries((args.writablePaths ?? ["/tmp"]).map((p) => [p, "rw,nosuid,nodev,size=64m"])) : undefined,
                 logDriver: "json-file",
-                logOpts: { "max-size": `${args.logging.maxSizeMb}m`, "max-file": String(args.logging.maxFiles) },
+                logOpts: logOptions(args.logging),
                 // New files mean a new container, which reads them at start.
                 labels: files === undefined ? labelList : [...labelList, { label: "ade.files", value: files.version }],
             },
@@ -214,7 +224,7 @@ export class Service extends pulumi.ComponentResource {
                 mustRun: false,
                 restart: "no",
                 logDriver: "json-file",
-                logOpts: { "max-size": `${args.logging.maxSizeMb}m`, "max-file": String(args.logging.maxFiles) },
+                logOpts: logOptions(args.logging),
                 labels,
             },
             { parent: this, deleteBeforeReplace: true },
