@@ -15,7 +15,7 @@ export default tseslint.config(
         },
     },
     {
-        files: ["tests/**/*.ts"],
+        files: ["tests/**/*.ts", "**/*.test.ts"],
         rules: {
             "@typescript-eslint/no-unused-expressions": "off",
             // Table-driven cases mutate raw, untyped config on purpose.

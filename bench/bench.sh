@@ -9,12 +9,12 @@
 set -Eeuo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-source scripts/env.sh
+source toolchain/env.sh
 if ! command -v docker-compose >/dev/null; then
   [[ $(id -u) == 0 ]] || { echo "[bench] docker-compose is missing: install it (apt-get install docker-compose)" >&2; exit 1; }
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
 fi
-bash scripts/ensure-docker.sh
-bash scripts/build-images.sh
+bash toolchain/ensure-docker.sh
+bash toolchain/build-images.sh
 exec node node_modules/.bin/ts-node --transpile-only bench/run.ts

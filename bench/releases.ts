@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { getJson, Harness } from "../tests/e2e/harness";
-import { readLedger } from "../lib/release";
+import { readLedger } from "../release/ledger";
 import { ade, adeOk, recordStack, serviceContainers } from "./harnessOps";
 import { waitAllHealthy } from "./health";
 import { Report } from "./report";

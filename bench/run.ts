@@ -96,7 +96,7 @@ async function main(): Promise<void> {
         }
     }
     await section("cold", async () => {
-        report.notes.push("cold up: the application image is built once before either side is timed (the compose file names it; Pulumi's build step is then a cache hit); images are local (scripts/build-images.sh)");
+        report.notes.push("cold up: the application image is built once before either side is timed (the compose file names it; Pulumi's build step is then a cache hit); images are local (toolchain/build-images.sh)");
         await withHarness("benchup", PORT_BASE, (h) => coldUp(h, RUNS, report));
     });
     if (selected("noop") || selected("update")) {

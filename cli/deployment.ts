@@ -5,11 +5,11 @@
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { execFileSync } from "child_process";
 import type { StackConfig } from "../config/schema";
-import { probeAll } from "../lib/health-probe";
-import { HistoryEntry, parseReleases, Release, VerificationRecord } from "../lib/history";
-import type { Progress } from "../lib/progress";
-import { readLedger, recordVerified } from "../lib/release";
-import { UserError } from "./errors";
+import { probeAll } from "../monitoring/healthProbe";
+import { HistoryEntry, parseReleases, Release, VerificationRecord } from "../release/history";
+import type { Progress } from "./progress";
+import { readLedger, recordVerified } from "../release/ledger";
+import { UserError } from "../core/errors";
 
 /** Every entry of the stack's history, newest first: all pages, not the default ten. */
 export async function readAllHistory(stack: Stack, pageSize = 100): Promise<HistoryEntry[]> {

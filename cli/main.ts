@@ -11,7 +11,7 @@ import { register as promote } from "./commands/promote";
 import { register as release } from "./commands/release";
 import { register as rollback } from "./commands/rollback";
 import { register as version } from "./commands/version";
-import { UserError } from "./errors";
+import { UserError } from "../core/errors";
 
 const program = new Command()
     .name("ade")

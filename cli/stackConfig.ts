@@ -7,8 +7,9 @@
 import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import { isDeepStrictEqual } from "util";
 import { parseConfigValue } from "../config/validate";
-import { backupStackFile, readStackFile, StackFile, writeFileAtomic } from "../lib/stackFile";
-import { UserError } from "./errors";
+import { backupStackFile, readStackFile, StackFile } from "../stacks/stackFile";
+import { writeFileAtomic } from "../core/files";
+import { UserError } from "../core/errors";
 import { openStack, passphraseFor, pulumiCommand, requireKnownStack, stackFile } from "./workspace";
 
 export interface VerifiedStack {
@@ -31,7 +32,7 @@ export async function readVerifiedStack(root: string, project: string, stack: st
     try {
         await pulumiCommand();
     } catch (error) {
-        throw new UserError(`the Pulumi CLI is not available (${firstLine(error)}): run \`source scripts/env.sh\`, which puts it on PATH`);
+        throw new UserError(`the Pulumi CLI is not available (${firstLine(error)}): run \`source toolchain/env.sh\`, which puts it on PATH`);
     }
     const automation = await pulumi(stack, () => openStack(root, stack));
     const decrypted = await pulumi(stack, () => automation.getAllConfig());

@@ -5,7 +5,7 @@
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
-import { UserError } from "./errors";
+import { UserError } from "../core/errors";
 
 /** Stacks whose sample passphrase is documented for local use (README: "Stacks and secrets"). */
 export const LOCAL_PASSPHRASES: Readonly<Record<string, string>> = {
@@ -70,7 +70,7 @@ export function backendUrl(root: string, env: NodeJS.ProcessEnv = process.env): 
 
 let command: Promise<PulumiCommand> | undefined;
 
-/** The Pulumi CLI on PATH (scripts/env.sh puts the project's own build there). */
+/** The Pulumi CLI on PATH (toolchain/env.sh puts the project's own build there). */
 export function pulumiCommand(): Promise<PulumiCommand> {
     command ??= PulumiCommand.get({ skipVersionCheck: true });
     return command;

@@ -6,7 +6,7 @@ import { ContainerDefaults, dockerLabels, SECRETS_DIR, Service } from "./service
 
 export const POSTGRES_PORT = 5432;
 const PASSWORD_FILE = `${SECRETS_DIR}/database-password`;
-const BACKUP_SCRIPT = path.join(__dirname, "..", "scripts", "db-backup.sh");
+const BACKUP_SCRIPT = path.join(__dirname, "db-backup.sh");
 
 export interface DatabaseBackup {
     /** Directory on the host the dumps go to; relative paths are relative to the project root. */

@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 
-const PROBE_SCRIPT = path.join(__dirname, "..", "lib", "health-probe.js");
+const PROBE_SCRIPT = path.join(__dirname, "..", "monitoring", "healthProbe.js");
 
 export interface HealthTarget {
     /** Service name used in messages. */

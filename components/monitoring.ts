@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { dashboardProvisioning, datasourceProvisioning, platformDashboard } from "../lib/grafana";
-import { AlertThresholds, alertRules, GRAFANA_PORT, prometheusConfig, PROMETHEUS_PORT, ScrapeTarget } from "../lib/prometheus";
+import { dashboardProvisioning, datasourceProvisioning, platformDashboard } from "../monitoring/grafana";
+import { AlertThresholds, alertRules, GRAFANA_PORT, prometheusConfig, PROMETHEUS_PORT, ScrapeTarget } from "../monitoring/prometheus";
 import { ContainerDefaults, dockerLabels, FILES_DIR, PublishedPort, SECRETS_DIR, Service } from "./service";
 
 const PROMETHEUS_CONFIG = `${FILES_DIR}/prometheus/prometheus.yml`;

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import type { Secrets } from "../config/load";
 import type { StackConfig } from "../config/schema";
-import { scrapeTargets } from "../lib/prometheus";
+import { scrapeTargets } from "../monitoring/prometheus";
 import { Database } from "./database";
 import { DevTools } from "./devTools";
 import { HealthTarget, HealthVerification } from "./healthVerification";

@@ -6,7 +6,7 @@
 #   bash scripts/dev-up.sh destroy      tear development down again
 #
 # Environment:
-#   ADE_IMAGES=local (default) builds and runs the images of images/ from Debian's
+#   ADE_IMAGES=local (default) builds and runs the images of toolchain/images/ from Debian's
 #     packages, so no registry is needed; ADE_IMAGES=public runs the pinned public
 #     images of config/schema.ts (postgres, prom/prometheus, grafana/grafana, ...).
 #   PULUMI_CONFIG_PASSPHRASE: development's documented local passphrase by default.
@@ -16,8 +16,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 action="${1:-up}"
 
-source scripts/env.sh
-bash scripts/ensure-docker.sh
+source toolchain/env.sh
+bash toolchain/ensure-docker.sh
 
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 # The application image copies app/node_modules in: its build cannot reach a registry.
@@ -30,11 +30,11 @@ pulumi stack select development --create --secrets-provider passphrase --non-int
 
 config_args=()
 if [[ "${ADE_IMAGES:-local}" == local ]]; then
-  bash scripts/build-images.sh
+  bash toolchain/build-images.sh
   # The real stack file keeps the public images; the local ones come in through a
   # copy of it, so nothing committed changes.
   mkdir -p .ade
-  node scripts/local-images-config.js Pulumi.development.yaml >.ade/Pulumi.development.local-images.yaml
+  node toolchain/local-images-config.js Pulumi.development.yaml >.ade/Pulumi.development.local-images.yaml
   config_args=(--config-file .ade/Pulumi.development.local-images.yaml)
 fi
 

@@ -13,7 +13,7 @@ started=$(date +%s)
 phase() { printf '\n[test] === %s (%ss elapsed)\n' "$*" "$(($(date +%s) - started))"; }
 
 phase "toolchain"
-source scripts/env.sh
+source toolchain/env.sh
 node --version
 pulumi version
 
@@ -68,10 +68,10 @@ else
   phase "Docker engine and local images"
   # Stop the engine at the end only if this run is the one that starts it.
   if [[ ! -e /run/ade-dockerd.pid ]] && ! docker info >/dev/null 2>&1; then
-    trap 'bash scripts/stop-docker.sh || true' EXIT
+    trap 'bash toolchain/stop-docker.sh || true' EXIT
   fi
-  bash scripts/ensure-docker.sh
-  bash scripts/build-images.sh
+  bash toolchain/ensure-docker.sh
+  bash toolchain/build-images.sh
 
   phase "end-to-end suite (real Pulumi engine, real Docker)"
   npm run test:e2e 2>&1 | tee "$logs/e2e.log" || status=1

@@ -7,12 +7,13 @@
 import { Command } from "commander";
 import { spawnSync } from "child_process";
 import { formatProblems, validateStackConfig } from "../../config/validate";
-import { findRollbackTarget } from "../../lib/history";
-import { describeChanges, Progress, progressMode } from "../../lib/progress";
-import { changelogDescription, readChangelog, readRawStackConfig, releaseMessage } from "../../lib/release";
+import { findRollbackTarget } from "../../release/history";
+import { describeChanges, Progress, progressMode } from "../progress";
+import { changelogDescription, readChangelog, releaseMessage } from "../../release/changelog";
+import { readRawStackConfig } from "../../stacks/stackFile";
 import { readReleases, updateFailure, upAndVerify } from "../deployment";
-import { projectName } from "../../lib/stackFile";
-import { UserError } from "../errors";
+import { projectName } from "../../stacks/stackFile";
+import { UserError } from "../../core/errors";
 import { openStack, projectRoot, requireKnownStack } from "../workspace";
 import { rollback } from "./rollback";
 

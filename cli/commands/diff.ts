@@ -4,8 +4,8 @@
  * secrets are compared by presence, never decrypted, so no passphrase is needed.
  */
 import { Command } from "commander";
-import { diffStacks, formatDiff } from "../../lib/promotion";
-import { projectName } from "../../lib/stackFile";
+import { diffStacks, formatDiff } from "../../promotion/plan";
+import { projectName } from "../../stacks/stackFile";
 import { readStack } from "../stackConfig";
 import { projectRoot } from "../workspace";
 

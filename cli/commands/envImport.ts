@@ -10,11 +10,11 @@ import * as dotenv from "dotenv";
 import * as fs from "fs";
 import * as path from "path";
 import { formatProblems, validateStackConfig } from "../../config/validate";
-import { envFileProblems, formatEnvImport, planEnvImport } from "../../lib/envImport";
-import { applyEdits } from "../../lib/promotion";
-import { editedText, projectName } from "../../lib/stackFile";
+import { envFileProblems, formatEnvImport, planEnvImport } from "../../promotion/envImport";
+import { applyEdits } from "../../stacks/edits";
+import { editedText, projectName } from "../../stacks/stackFile";
 import { confirmWrite } from "../confirm";
-import { UserError } from "../errors";
+import { UserError } from "../../core/errors";
 import { readVerifiedStack, writeVerifiedStack } from "../stackConfig";
 import { projectRoot, requireKnownStack } from "../workspace";
 

@@ -1,9 +1,9 @@
 /** `ade history <stack>`: every update of the stack as a release, with whether it verified healthy. */
 import { Command } from "commander";
-import { historyTable, Release } from "../../lib/history";
-import { ledgerPath } from "../../lib/release";
+import { historyTable, Release } from "../../release/history";
+import { ledgerPath } from "../../release/ledger";
 import { readReleases } from "../deployment";
-import { projectName } from "../../lib/stackFile";
+import { projectName } from "../../stacks/stackFile";
 import { openStack, projectRoot } from "../workspace";
 
 export interface HistoryOptions {

@@ -8,10 +8,10 @@ import { Command } from "commander";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import { formatProblems, validateStackConfig } from "../../config/validate";
-import { directionProblem, formatPlan, planPromotion } from "../../lib/promotion";
-import { backupStack, editedText, parseStackFile, projectName, restoreStackFile } from "../../lib/stackFile";
+import { directionProblem, formatPlan, planPromotion } from "../../promotion/plan";
+import { backupStack, editedText, parseStackFile, projectName, restoreStackFile } from "../../stacks/stackFile";
 import { confirmWrite } from "../confirm";
-import { UserError } from "../errors";
+import { UserError } from "../../core/errors";
 import { readStack, readVerifiedStack, writeVerifiedStack } from "../stackConfig";
 import { knownStacks, projectRoot, stackFile } from "../workspace";
 

@@ -9,10 +9,12 @@
  */
 import { Command } from "commander";
 import * as path from "path";
-import { addChangelogEntry, CHANGELOG_FILE, readVersion, releaseMessage, stackFilePath, VERSION_FILE } from "../../lib/release";
-import { commitAndTag, gitTopLevel, tagExists, uncommitted } from "../../lib/git";
-import { bumpVersion, parseReleaseLevel } from "../../lib/semverMath";
-import { UserError } from "../errors";
+import { addChangelogEntry, CHANGELOG_FILE, releaseMessage } from "../../release/changelog";
+import { readVersion, VERSION_FILE } from "../../release/versionFile";
+import { stackFilePath } from "../../stacks/stackFile";
+import { commitAndTag, gitTopLevel, tagExists, uncommitted } from "../../release/git";
+import { bumpVersion, parseReleaseLevel } from "../../release/semver";
+import { UserError } from "../../core/errors";
 import { projectRoot, requireKnownStack } from "../workspace";
 import { RELEASE_STACK, versionBump } from "./version";
 

@@ -8,14 +8,15 @@
  */
 import { Command } from "commander";
 import { parseConfigValue, formatProblems, validateStackConfig } from "../../config/validate";
-import { findRollbackTarget, nonSecretConfig, pinReleaseImages, Release, RollbackRequest } from "../../lib/history";
-import { Progress, progressMode } from "../../lib/progress";
-import { editStackFile, readLedger, readRawStackConfig, recordPins, stackFilePath } from "../../lib/release";
+import { findRollbackTarget, nonSecretConfig, pinReleaseImages, Release, RollbackRequest } from "../../release/history";
+import { Progress, progressMode } from "../progress";
+import { editStackFile, readRawStackConfig, stackFilePath } from "../../stacks/stackFile";
+import { readLedger, recordPins } from "../../release/ledger";
 import { localImageExists, readReleases, upAndVerify } from "../deployment";
-import type { ConfigEdit } from "../../lib/promotion";
-import { parseVersion } from "../../lib/semverMath";
-import { backupStackFile, projectName } from "../../lib/stackFile";
-import { UserError } from "../errors";
+import type { ConfigEdit } from "../../stacks/edits";
+import { parseVersion } from "../../release/semver";
+import { backupStackFile, projectName } from "../../stacks/stackFile";
+import { UserError } from "../../core/errors";
 import { openStack, projectRoot, requireKnownStack } from "../workspace";
 
 export interface RollbackOptions {

@@ -4,10 +4,10 @@
  * that is `ade release`.
  */
 import { Command } from "commander";
-import { parseReleaseLevel, bumpVersion as nextVersion } from "../../lib/semverMath";
-import { readVersion, setStackVersion, writeVersion } from "../../lib/release";
-import { projectName } from "../../lib/stackFile";
-import { UserError } from "../errors";
+import { parseReleaseLevel, bumpVersion as nextVersion } from "../../release/semver";
+import { readVersion, setStackVersion, writeVersion } from "../../release/versionFile";
+import { projectName } from "../../stacks/stackFile";
+import { UserError } from "../../core/errors";
 import { projectRoot, requireKnownStack } from "../workspace";
 
 /** The stack a new version is deployed to first; the others get it by promotion. */

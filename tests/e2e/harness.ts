@@ -21,7 +21,7 @@ export const PASSPHRASES: Record<StackName, string> = {
     production: "ade-local-production",
 };
 
-/** Images for a machine without a registry, built by scripts/build-images.sh. */
+/** Images for a machine without a registry, built by toolchain/build-images.sh. */
 export const LOCAL_IMAGES = {
     appBase: "ade-local/node:18-1",
     postgres: "ade-local/postgres:15-1",
@@ -31,7 +31,7 @@ export const LOCAL_IMAGES = {
 };
 
 /** Files and folders of the project the program needs at run time. */
-const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "tsconfig.json", "package.json", "components", "config", "lib", "scripts", "cli", "bin", "app"];
+const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "tsconfig.json", "package.json", "core", "config", "stacks", "monitoring", "release", "promotion", "components", "cli", "bin", "app"];
 
 export interface RunResult {
     readonly status: number;
@@ -92,7 +92,7 @@ export class Harness {
             for (const [plugin, pkg] of PLUGINS) {
                 const version = pluginVersion(pkg);
                 const binary = pluginBinary(plugin, version);
-                if (binary === undefined) throw new Error(`no pulumi-resource-${plugin} ${version}: source scripts/env.sh first`);
+                if (binary === undefined) throw new Error(`no pulumi-resource-${plugin} ${version}: source toolchain/env.sh first`);
                 this.pulumiRaw(["plugin", "install", "resource", plugin, version, "--file", binary]);
             }
         });
@@ -210,7 +210,7 @@ export class Harness {
 
 /**
  * The plugin binary to install into the private PULUMI_HOME: the one
- * scripts/ensure-pulumi.sh installed (real, or the stand-in where the real one
+ * toolchain/ensure-pulumi.sh installed (real, or the stand-in where the real one
  * cannot be built), else a real one beside `pulumi`; undefined when there is none.
  */
 function pluginBinary(plugin: string, version: string): string | undefined {
@@ -298,7 +298,7 @@ export function removeDockerObjects(objects: DockerObjects): void {
 
 function which(binary: string): string {
     const found = (process.env["PATH"] ?? "").split(path.delimiter).map((d) => path.join(d, binary)).find((p) => fs.existsSync(p));
-    if (found === undefined) throw new Error(`${binary} is not on PATH: source scripts/env.sh first`);
+    if (found === undefined) throw new Error(`${binary} is not on PATH: source toolchain/env.sh first`);
     return found;
 }
 

@@ -7,7 +7,7 @@ import { docker, eventually, getJson, Harness, PulumiError, skipWithoutPlugins, 
 /**
  * The platform for real: the Pulumi engine, the docker and command providers
  * built here, and the Docker daemon. Grafana runs as the clearly named stand-in
- * image (images/grafana-standin) on machines without a registry; it serves
+ * image (toolchain/images/grafana-standin) on machines without a registry; it serves
  * Grafana's health and datasource APIs and refuses to start unless the
  * provisioned datasource and dashboard files arrived intact and parse.
  */

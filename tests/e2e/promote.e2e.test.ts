@@ -146,7 +146,7 @@ function backups(project: Project, stack: string): string[] {
 describe("ade promote, diff and env import (real Pulumi engine)", function () {
     before(function () {
         const version = spawnSync("pulumi", ["version"], { encoding: "utf8" });
-        if (version.status !== 0) throw new Error("the Pulumi CLI is not on PATH: run `source scripts/env.sh` first");
+        if (version.status !== 0) throw new Error("the Pulumi CLI is not on PATH: run `source toolchain/env.sh` first");
         pulumiHome = fs.mkdtempSync(path.join(os.tmpdir(), `${PROJECT}-home-`));
         projects.push(pulumiHome);
     });

@@ -1,0 +1,301 @@
+import { expect } from "chai";
+import { FAKE_SECRETS, RecordedResource, RecordingMocks, runProgram, SECRET_SIG } from "../tests/mocks";
+
+const CONTAINER = "docker:index/container:Container";
+const NETWORK = "docker:index/network:Network";
+const COMMAND = "command:local:Command";
+
+type Inputs = Record<string, unknown>;
+const stacks = ["development", "testing", "production"] as const;
+
+async function resourcesOf(stack: string): Promise<RecordingMocks> {
+    return (await runProgram(stack)).mocks;
+}
+
+/** The long-running containers (not the one-shot ones that deliver files). */
+function containers(mocks: RecordingMocks): Inputs[] {
+    return mocks
+        .ofType(CONTAINER)
+        .map((r) => r.inputs)
+        .filter((c) => c["mustRun"] !== false);
+}
+
+function fileDeliverers(mocks: RecordingMocks): Inputs[] {
+    return mocks
+        .ofType(CONTAINER)
+        .map((r) => r.inputs)
+        .filter((c) => c["mustRun"] === false);
+}
+
+function volumesOf(c: Inputs): { volumeName: string; containerPath: string; readOnly?: boolean }[] {
+    return c["volumes"] as { volumeName: string; containerPath: string; readOnly?: boolean }[];
+}
+
+function container(mocks: RecordingMocks, dockerName: string): Inputs {
+    const found = mocks.ofType(CONTAINER).map((r) => r.inputs).find((c) => c["name"] === dockerName);
+    if (found === undefined) throw new Error(`no container ${dockerName}; have ${containers(mocks).map((c) => String(c["name"])).join(", ")}`);
+    return found;
+}
+
+/** The uploads of a container, whether or not the engine wrapped them as a secret. */
+function uploads(c: Inputs): { file: string; content: string; permissions: string }[] {
+    const raw = c["uploads"] as { [SECRET_SIG]?: string; value?: unknown } | unknown[];
+    return (Array.isArray(raw) ? raw : (raw.value as unknown[])) as { file: string; content: string; permissions: string }[];
+}
+
+function isSecretValue(value: unknown): boolean {
+    return typeof value === "object" && value !== null && SECRET_SIG in value;
+}
+
+function envOf(c: Inputs): Record<string, string> {
+    return Object.fromEntries((c["envs"] as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+}
+
+function portsOf(c: Inputs): { internal: number; external: number; ip: string }[] {
+    return (c["ports"] as { internal: number; external: number; ip: string }[] | undefined) ?? [];
+}
+
+function networksOf(c: Inputs): string[] {
+    return (c["networksAdvanced"] as { name: string }[]).map((n) => n.name);
+}
+
+describe("every stack", () => {
+    for (const stack of stacks) {
+        describe(stack, () => {
+            let mocks: RecordingMocks;
+            before(async () => {
+                mocks = await resourcesOf(stack);
+            });
+
+            it("prefixes every Docker name with the project and stack", () => {
+                const named = [...mocks.ofType(CONTAINER), ...mocks.ofType(NETWORK), ...mocks.ofType("docker:index/volume:Volume")];
+                expect(named.length).to.be.greaterThan(5);
+                for (const r of named) expect(r.inputs["name"], r.name).to.match(new RegExp(`^ade-${stack}-[a-z-]+$`));
+            });
+
+            it("declares a public network and an internal one", () => {
+                const nets = mocks.ofType(NETWORK).map((n) => [n.inputs["name"], n.inputs["internal"]]);
+                expect(nets).to.deep.equal([
+                    [`ade-${stack}-public`, false],
+                    [`ade-${stack}-internal`, true],
+                ]);
+            });
+
+            it("limits, rotates logs, restarts, labels and healthchecks every container", () => {
+                for (const c of containers(mocks)) {
+                    const name = String(c["name"]);
+                    expect(c["memory"], name).to.be.a("number").greaterThan(0);
+                    expect(Number(c["cpus"]), name).to.be.greaterThan(0);
+                    expect(c["logDriver"], name).to.equal("json-file");
+                    expect(c["logOpts"], name).to.deep.equal({ "max-size": "10m", "max-file": "3" });
+                    expect(c["restart"], name).to.equal("unless-stopped");
+                    // Application services are waited for by the health verification instead.
+                    expect(c["wait"], name).to.equal(name !== `ade-${stack}-api`);
+                    expect((c["healthcheck"] as { tests: string[] }).tests[0], name).to.equal("CMD");
+                    const labels = Object.fromEntries((c["labels"] as { label: string; value: string }[]).map((l) => [l.label, l.value]));
+                    expect(labels, name).to.include({ "ade.project": "ade", "ade.stack": stack, "ade.environment": stack });
+                    expect(labels["ade.service"], name).to.be.a("string");
+                }
+            });
+
+            it("delivers secrets as files and never as environment variables", () => {
+                const secretValues = Object.values(FAKE_SECRETS);
+                for (const c of mocks.ofType(CONTAINER).map((r) => r.inputs)) {
+                    for (const e of (c["envs"] as string[] | undefined) ?? []) {
+                        for (const s of secretValues) expect(e, String(c["name"])).not.to.include(s);
+                    }
+                }
+                for (const c of containers(mocks)) expect(c["uploads"], String(c["name"])).to.equal(undefined);
+                const apiFiles = container(mocks, `ade-${stack}-api-files`);
+                expect(isSecretValue(apiFiles["uploads"])).to.equal(true);
+                expect(uploads(apiFiles)).to.deep.equal([
+                    { file: "/stage/secrets/database-password", content: FAKE_SECRETS["databasePassword"], permissions: "0400" },
+                    { file: "/stage/secrets/app-secret-key", content: FAKE_SECRETS["appSecretKey"], permissions: "0400" },
+                ]);
+                expect(envOf(container(mocks, `ade-${stack}-api`))).to.include({
+                    DATABASE_PASSWORD_FILE: "/run/ade/secrets/database-password",
+                    APP_SECRET_KEY_FILE: "/run/ade/secrets/app-secret-key",
+                    DATABASE_HOST: "postgres",
+                });
+                const pgFiles = container(mocks, `ade-${stack}-postgres-files`);
+                expect(uploads(pgFiles)).to.deep.equal([
+                    { file: "/stage/secrets/database-password", content: FAKE_SECRETS["databasePassword"], permissions: "0400" },
+                ]);
+                expect(envOf(container(mocks, `ade-${stack}-postgres`))["POSTGRES_PASSWORD_FILE"]).to.equal("/run/ade/secrets/database-password");
+                const grafanaFiles = container(mocks, `ade-${stack}-grafana-files`);
+                expect(isSecretValue(grafanaFiles["uploads"])).to.equal(true);
+                expect(uploads(grafanaFiles).map((u) => [u.file, u.permissions])).to.deep.equal([
+                    ["/stage/grafana/provisioning/datasources/prometheus.yaml", "0444"],
+                    ["/stage/grafana/provisioning/dashboards/ade.yaml", "0444"],
+                    ["/stage/grafana/dashboards/platform.json", "0444"],
+                    ["/stage/secrets/grafana-admin-password", "0400"],
+                ]);
+                expect(envOf(container(mocks, `ade-${stack}-grafana`))["GF_SECURITY_ADMIN_PASSWORD__FILE"]).to.equal("/run/ade/secrets/grafana-admin-password");
+            });
+
+            it("copies each service's files onto a volume owned by the user that reads them, mounted read-only", () => {
+                const owners: Record<string, string> = { api: "1000:1000", postgres: "999:999", prometheus: "65534:65534", grafana: "472:0" };
+                expect(fileDeliverers(mocks).map((c) => c["name"])).to.deep.equal(
+                    ["postgres", "api", "prometheus", "grafana"].map((n) => `ade-${stack}-${n}-files`),
+                );
+                for (const [service, owner] of Object.entries(owners)) {
+                    const init = container(mocks, `ade-${stack}-${service}-files`);
+                    expect(init["entrypoints"]).to.deep.equal(["/bin/sh", "-c"]);
+                    expect(init["command"]).to.deep.equal([`rm -rf /files/* && cp -a /stage/. /files/ && chown -R ${owner} /files`]);
+                    expect(init).to.include({ user: "0:0", networkMode: "none", attach: true, mustRun: false, restart: "no" });
+                    expect(volumesOf(init)).to.deep.equal([{ volumeName: `ade-${stack}-${service}-files`, containerPath: "/files" }]);
+                    const main = container(mocks, `ade-${stack}-${service}`);
+                    expect(volumesOf(main)).to.deep.include({ volumeName: `ade-${stack}-${service}-files`, containerPath: "/run/ade", readOnly: true });
+                    const labels = (main["labels"] as { label: string; value: string }[]).filter((l) => l.label === "ade.files");
+                    expect(labels).to.deep.equal([{ label: "ade.files", value: `ade-${service === "api" ? "api" : service === "postgres" ? "database-postgres" : `monitoring-${service}`}-files-init-id` }]);
+                }
+            });
+
+            it("builds the application image from app/ tagged with the release version", () => {
+                const image = mocks.named("ade-api-image").inputs;
+                expect(image["imageName"]).to.equal("ade/api:0.1.0");
+                expect(image["skipPush"]).to.equal(true);
+                const build = image["build"] as { context: string; args: Record<string, string> };
+                expect(build.context).to.match(/\/app$/);
+                expect(build.args).to.deep.equal({ BASE_IMAGE: "node:22-bookworm-slim", APP_VERSION: "0.1.0" });
+                expect(container(mocks, `ade-${stack}-api`)["image"]).to.equal("ade/api:0.1.0");
+            });
+
+            it("keeps the database on the internal network", () => {
+                expect(networksOf(container(mocks, `ade-${stack}-postgres`))).to.include(`ade-${stack}-internal`);
+                expect(networksOf(container(mocks, `ade-${stack}-api`))).to.deep.equal([`ade-${stack}-public`, `ade-${stack}-internal`]);
+            });
+
+            it("probes the health endpoint of every service after the update", () => {
+                const probe = mocks.named("ade-health-probe").inputs;
+                const env = probe["environment"] as Record<string, string>;
+                const targets = JSON.parse(env["ADE_HEALTH_TARGETS"] ?? "[]") as { name: string; url: string }[];
+                const names = targets.map((t) => t.name);
+                expect(names.slice(0, 3)).to.deep.equal(["api", "prometheus", "grafana"]);
+                expect(names.includes("dbadmin")).to.equal(stack === "development");
+                expect(probe["create"]).to.match(/^node ".*monitoring\/healthProbe\.js"$/);
+                expect(probe["triggers"]).to.deep.equal([
+                    "ade-api-container-id",
+                    "ade-monitoring-prometheus-container-id",
+                    "ade-monitoring-grafana-container-id",
+                    stack === "development" ? "ade-devtools-dbadmin-container-id" : "",
+                ]);
+            });
+        });
+    }
+});
+
+describe("development", () => {
+    let mocks: RecordingMocks;
+    before(async () => {
+        mocks = await resourcesOf("development");
+    });
+
+    it("publishes the database on loopback for debugging", () => {
+        const pg = container(mocks, "ade-development-postgres");
+        expect(portsOf(pg)).to.deep.equal([{ internal: 5432, external: 15432, ip: "127.0.0.1", protocol: "tcp" }]);
+        expect(networksOf(pg)).to.deep.equal(["ade-development-internal", "ade-development-public"]);
+    });
+
+    it("turns on debug logging and debug endpoints in the application", () => {
+        expect(envOf(container(mocks, "ade-development-api"))).to.include({ LOG_LEVEL: "debug", DEBUG_ENDPOINTS: "true", ADE_ENVIRONMENT: "development" });
+    });
+
+    it("runs the database admin tool on loopback", () => {
+        const admin = container(mocks, "ade-development-dbadmin");
+        expect(admin["image"]).to.equal("adminer:4.8.1");
+        expect(portsOf(admin)).to.deep.equal([{ internal: 8080, external: 18081, ip: "127.0.0.1", protocol: "tcp" }]);
+        expect(envOf(admin)).to.deep.equal({ ADMINER_DEFAULT_SERVER: "postgres" });
+    });
+
+    it("lets anonymous visitors view Grafana", () => {
+        expect(envOf(container(mocks, "ade-development-grafana"))["GF_AUTH_ANONYMOUS_ENABLED"]).to.equal("true");
+    });
+
+    it("does not harden containers or take backups", () => {
+        for (const c of containers(mocks)) expect(c["readOnly"], String(c["name"])).to.equal(false);
+        expect(mocks.ofType(COMMAND).map((r) => r.name)).to.deep.equal(["ade-health-probe"]);
+    });
+});
+
+function expectHardened(c: Inputs): void {
+    const name = String(c["name"]);
+    expect(c["readOnly"], name).to.equal(true);
+    expect(c["securityOpts"], name).to.deep.equal(["no-new-privileges:true"]);
+    expect(c["capabilities"], name).to.deep.equal({ drops: ["ALL"] });
+    expect(c["user"], name).to.match(/^[1-9][0-9]*:[0-9]+$/);
+    expect(Object.keys(c["tmpfs"] as object), name).to.include("/tmp");
+}
+
+describe("testing", () => {
+    let mocks: RecordingMocks;
+    before(async () => {
+        mocks = await resourcesOf("testing");
+    });
+
+    it("isolates the database: internal network only, no published port", () => {
+        const pg = container(mocks, "ade-testing-postgres");
+        expect(portsOf(pg)).to.deep.equal([]);
+        expect(networksOf(pg)).to.deep.equal(["ade-testing-internal"]);
+    });
+
+    it("mirrors production's hardening and has no development tools", () => {
+        for (const c of containers(mocks)) expectHardened(c);
+        expect(containers(mocks).map((c) => c["name"])).not.to.include("ade-testing-dbadmin");
+        expect(envOf(container(mocks, "ade-testing-api"))).to.include({ LOG_LEVEL: "info", DEBUG_ENDPOINTS: "false" });
+    });
+
+    it("publishes everything on loopback only", () => {
+        for (const c of containers(mocks)) for (const p of portsOf(c)) expect(p.ip, String(c["name"])).to.equal("127.0.0.1");
+    });
+});
+
+describe("production", () => {
+    let mocks: RecordingMocks;
+    before(async () => {
+        mocks = await resourcesOf("production");
+    });
+
+    it("publishes only the application's public entry beyond loopback", () => {
+        const published = containers(mocks).flatMap((c) => portsOf(c).map((p) => [c["name"], p.ip, p.external]));
+        expect(published).to.deep.equal([
+            ["ade-production-api", "0.0.0.0", 38080],
+            ["ade-production-prometheus", "127.0.0.1", 39090],
+            ["ade-production-grafana", "127.0.0.1", 33000],
+        ]);
+    });
+
+    it("hardens every container: read-only root, no-new-privileges, no capabilities, non-root", () => {
+        expect(containers(mocks)).to.have.length(4);
+        for (const c of containers(mocks)) expectHardened(c);
+    });
+
+    it("backs the database up before every change to it, with retention", () => {
+        const backup = mocks.named("ade-database-backup").inputs;
+        expect(backup["create"]).to.match(/^bash ".*components\/db-backup\.sh"$/);
+        const env = backup["environment"] as Record<string, string>;
+        expect(env).to.include({ ADE_DB_CONTAINER: "ade-production-postgres", ADE_DB_NAME: "ade", ADE_DB_USER: "ade", ADE_BACKUP_RETENTION: "14" });
+        expect(env["ADE_BACKUP_DIR"]).to.match(/\/backups\/production$/);
+        expect(isSecretValue(backup["triggers"])).to.equal(true);
+    });
+
+    it("keeps Grafana closed to anonymous visitors", () => {
+        expect(envOf(container(mocks, "ade-production-grafana"))["GF_AUTH_ANONYMOUS_ENABLED"]).to.equal("false");
+    });
+});
+
+describe("three stacks on one Docker host", () => {
+    it("share no container name, network name or host port", async () => {
+        const all: RecordedResource[] = [];
+        for (const stack of stacks) all.push(...(await resourcesOf(stack)).resources);
+        // Containers, networks and volumes are separate namespaces in Docker.
+        for (const type of [CONTAINER, NETWORK, "docker:index/volume:Volume"]) {
+            const dockerNames = all.filter((r) => r.type === type).map((r) => r.inputs["name"]);
+            expect(dockerNames.length, type).to.be.greaterThan(5);
+            expect(new Set(dockerNames).size, type).to.equal(dockerNames.length);
+        }
+        const hostPorts = all.filter((r) => r.type === CONTAINER).flatMap((r) => portsOf(r.inputs).map((p) => p.external));
+        expect(hostPorts.length).to.be.greaterThan(9);
+        expect(new Set(hostPorts).size).to.equal(hostPorts.length);
+    });
+});

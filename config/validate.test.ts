@@ -1,0 +1,204 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { isPinnedImage } from "./invariants";
+import { formatProblems, RawStackConfig, validateStackConfig } from "./validate";
+import { ROOT } from "../tests/mocks";
+
+const ALL_SECRETS = new Set(["databasePassword", "grafanaAdminPassword", "appSecretKey"]);
+
+/** The non-secret values of a committed stack file, keyed without the `ade:` prefix. */
+function stackValues(stack: string): Record<string, unknown> {
+    const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    return Object.fromEntries(
+        Object.entries(file.config)
+            .filter(([, v]) => !(typeof v === "object" && v !== null && "secure" in v))
+            .map(([k, v]) => [k.replace(/^ade:/, ""), v]),
+    );
+}
+
+type Mutation = (values: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Case {
+    readonly title: string;
+    readonly stack?: string;
+    readonly mutate?: Mutation;
+    readonly secrets?: string[];
+    readonly problems: string[];
+}
+
+const cases: Case[] = [
+    { title: "a port out of range", mutate: (v) => (v.services.api.port = 70000), problems: ["services.api.port: must be 1-65535 (got 70000)"] },
+    { title: "a port of 0", mutate: (v) => (v.services.api.hostPort = 0), problems: ["services.api.hostPort: must be 1-65535 (got 0)"] },
+    { title: "a port given as a string", mutate: (v) => (v.services.api.port = "8080"), problems: ['services.api.port: must be a whole number 1-65535 (got "8080")'] },
+    { title: "a fractional port", mutate: (v) => (v.monitoring.prometheus.hostPort = 9090.5), problems: ["monitoring.prometheus.hostPort: must be a whole number 1-65535 (got 9090.5)"] },
+    { title: "a version that is not semver", mutate: (v) => (v.version = "1.2"), problems: ['version: must be a semver version such as 1.2.3 (got "1.2")'] },
+    { title: "a version given as a number", mutate: (v) => (v.version = 1.2), problems: ["version: must be a string (got 1.2)"] },
+    { title: "a missing version", mutate: (v) => delete v.version, problems: ["version: is required"] },
+    { title: "an unknown environment", mutate: (v) => (v.environment = "staging"), problems: ['environment: must be one of development, testing, production (got "staging")'] },
+    {
+        title: "an unknown top-level key",
+        mutate: (v) => (v.replicas = 3),
+        problems: [
+            "replicas: unknown key (allowed: environment, version, images, services, database, monitoring, debug, security, logging, healthCheck, databasePassword, grafanaAdminPassword, appSecretKey; remove it with: pulumi config rm replicas --stack production)",
+        ],
+    },
+    {
+        title: "an unknown key inside a service",
+        mutate: (v) => (v.services.api.replicas = 2),
+        problems: [
+            "services.api.replicas: unknown key (allowed: image, build, port, hostPort, bindAddress, public, healthPath, metricsPath, database, secrets, env, memoryMb, cpus)",
+        ],
+    },
+    {
+        title: "an unknown key inside grafana",
+        mutate: (v) => (v.monitoring.grafana.theme = "dark"),
+        problems: ["monitoring.grafana.theme: unknown key (allowed: hostPort, bindAddress, anonymousAccess, memoryMb, cpus)"],
+    },
+    { title: "a boolean given as a string", mutate: (v) => (v.monitoring.grafana.anonymousAccess = "no"), problems: ['monitoring.grafana.anonymousAccess: must be a boolean (got "no")'] },
+    { title: "services given as a list", mutate: (v) => (v.services = ["api"]), problems: ['services: must be a record (got array ["api"])'] },
+    { title: "no services", mutate: (v) => (v.services = {}), problems: ["services: must declare at least one service (got {})"] },
+    { title: "a bad service name", mutate: (v) => (v.services = { Api: v.services.api }), problems: ['services.Api: must be a lowercase name like api (got an object)'] },
+    { title: "a service with neither image nor build", mutate: (v) => delete v.services.api.build, problems: ["services.api: needs exactly one of `image` or `build` (got an object)"] },
+    {
+        title: "a service with both image and build",
+        mutate: (v) => (v.services.api.image = "ade/api:1.0.0"),
+        problems: ["services.api: needs exactly one of `image` or `build` (got an object)"],
+    },
+    { title: "a malformed image reference", mutate: (v) => (v.images = { postgres: "Postgres 15" }), problems: ['images.postgres: must be a Docker image reference such as postgres:15.8 (got "Postgres 15")'] },
+    { title: "a bind address that is not an address", mutate: (v) => (v.services.api.bindAddress = "everywhere"), problems: ['services.api.bindAddress: must be an IPv4 address such as 127.0.0.1 (got "everywhere")'] },
+    { title: "a negative memory limit", mutate: (v) => (v.database.memoryMb = -1), problems: ["database.memoryMb: must be 0 (no limit) or more MiB (got -1)"] },
+    { title: "a health path without a slash", mutate: (v) => (v.services.api.healthPath = "health"), problems: ['services.api.healthPath: must start with / (got "health")'] },
+    { title: "an unknown log level", mutate: (v) => (v.debug.logLevel = "verbose"), problems: ['debug.logLevel: must be one of debug, info, warn, error (got "verbose")'] },
+    { title: "an environment variable with a bad name", mutate: (v) => (v.services.api.env = { "log-format": "json" }), problems: ['services.api.env.log-format: must be an environment variable name like LOG_FORMAT (got "json")'] },
+    { title: "an unknown secret for a service", mutate: (v) => (v.services.api.secrets = ["apiToken"]), problems: ['services.api.secrets.0: must be appSecretKey (got "apiToken")'] },
+    { title: "a backup retention of 0", mutate: (v) => (v.database.backup.retention = 0), problems: ["database.backup.retention: must keep at least 1 backup (got 0)"] },
+    { title: "a missing monitoring section", mutate: (v) => delete v.monitoring, problems: ["monitoring: is required"] },
+    {
+        title: "two services on one host port",
+        mutate: (v) => (v.monitoring.grafana.hostPort = v.services.api.hostPort),
+        problems: ["monitoring.grafana.hostPort: clashes with services.api.hostPort (both 38080) (got 38080)"],
+    },
+    {
+        title: "two public services",
+        mutate: (v) => (v.services.web = { image: "nginx:1.27", hostPort: 38081, public: true }),
+        problems: ["services: must have at most one public service (got api, web)"],
+    },
+    {
+        title: "a missing secret",
+        secrets: ["databasePassword", "grafanaAdminPassword"],
+        problems: ["appSecretKey: missing secret (run: pulumi config set --secret appSecretKey <value> --stack production)"],
+    },
+    {
+        title: "a secret stored as a plain value",
+        mutate: (v) => (v.databasePassword = "hunter2"),
+        secrets: ["grafanaAdminPassword", "appSecretKey"],
+        problems: ["databasePassword: must be a secret, not a plain value (run: pulumi config set --secret databasePassword <value> --stack production)"],
+    },
+    {
+        title: "a published database port outside development",
+        stack: "testing",
+        mutate: (v) => (v.database.hostPort = 25432),
+        problems: ["database.hostPort: is development only: the testing database is reachable from its network alone (remove it) (got 25432)"],
+    },
+    { title: "production with a latest image", mutate: (v) => (v.images = { grafana: "grafana/grafana:latest" }), problems: ['images.grafana: must be pinned to a version tag or digest, not latest or untagged (got "grafana/grafana:latest") [production]'] },
+    { title: "production with an untagged image", mutate: (v) => (v.images = { postgres: "postgres" }), problems: ['images.postgres: must be pinned to a version tag or digest, not latest or untagged (got "postgres") [production]'] },
+    { title: "production with debug logging", mutate: (v) => (v.debug.logLevel = "debug"), problems: ['debug.logLevel: must not be debug (got "debug") [production]'] },
+    { title: "production with debug endpoints", mutate: (v) => (v.debug.endpoints = true), problems: ["debug.endpoints: must be false: debug endpoints are development only (got true) [production]"] },
+    {
+        title: "production with the database admin tool",
+        mutate: (v) => (v.debug.dbAdmin = { enabled: true, hostPort: 38081 }),
+        problems: ["debug.dbAdmin.enabled: must be false: the database admin tool is development only (got true) [production]"],
+    },
+    { title: "production without a memory limit", mutate: (v) => (v.services.api.memoryMb = 0), problems: ["services.api.memoryMb: must set a memory limit above 0 (got 0) [production]"] },
+    { title: "production without a CPU limit", mutate: (v) => (v.monitoring.grafana.cpus = 0), problems: ["monitoring.grafana.cpus: must set a CPU limit above 0 (got 0) [production]"] },
+    {
+        title: "production publishing Grafana beyond loopback",
+        mutate: (v) => (v.monitoring.grafana.bindAddress = "0.0.0.0"),
+        problems: ['monitoring.grafana.bindAddress: must be 127.0.0.1: only the application\'s public entry leaves loopback (got "0.0.0.0") [production]'],
+    },
+    {
+        title: "production publishing a private service beyond loopback",
+        mutate: (v) => (v.services.worker = { image: "ade/worker:1.0.0", hostPort: 38090, bindAddress: "0.0.0.0" }),
+        problems: ['services.worker.bindAddress: only the public service may listen beyond loopback; use 127.0.0.1 (got "0.0.0.0") [production]'],
+    },
+    { title: "production with anonymous Grafana", mutate: (v) => (v.monitoring.grafana.anonymousAccess = true), problems: ["monitoring.grafana.anonymousAccess: must be false (got true) [production]"] },
+    { title: "production without backups", mutate: (v) => (v.database.backup.enabled = false), problems: ["database.backup.enabled: must be true: production takes a backup before every database update (got false) [production]"] },
+    { title: "production without hardening", mutate: (v) => (v.security.hardened = false), problems: ["security.hardened: must be true (got false) [production]"] },
+    {
+        title: "several production violations at once",
+        mutate: (v) => {
+            v.debug.logLevel = "debug";
+            v.monitoring.grafana.anonymousAccess = true;
+            v.database.backup.enabled = false;
+        },
+        problems: [
+            'debug.logLevel: must not be debug (got "debug") [production]',
+            "monitoring.grafana.anonymousAccess: must be false (got true) [production]",
+            "database.backup.enabled: must be true: production takes a backup before every database update (got false) [production]",
+        ],
+    },
+    {
+        title: "several type errors and a missing secret at once",
+        mutate: (v) => {
+            v.services.api.port = "http";
+            v.version = "latest";
+        },
+        secrets: ["databasePassword", "appSecretKey"],
+        problems: [
+            'version: must be a semver version such as 1.2.3 (got "latest")',
+            'services.api.port: must be a whole number 1-65535 (got "http")',
+            "grafanaAdminPassword: missing secret (run: pulumi config set --secret grafanaAdminPassword <value> --stack production)",
+        ],
+    },
+];
+
+describe("config validation", () => {
+    for (const stack of ["development", "testing", "production"]) {
+        it(`accepts the committed ${stack} stack file`, () => {
+            const result = validateStackConfig(stack, { values: stackValues(stack), secrets: ALL_SECRETS });
+            expect(result.ok ? [] : result.problems).to.deep.equal([]);
+        });
+    }
+
+    it("has at least 30 malformed configs below", () => {
+        expect(cases.length).to.be.at.least(30);
+    });
+
+    for (const c of cases) {
+        it(`rejects ${c.title}`, () => {
+            const stack = c.stack ?? "production";
+            const values = structuredClone(stackValues(stack));
+            c.mutate?.(values);
+            const raw: RawStackConfig = { values, secrets: new Set(c.secrets ?? ALL_SECRETS) };
+            const result = validateStackConfig(stack, raw);
+            expect(result.ok ? [] : result.problems).to.deep.equal(c.problems);
+        });
+    }
+
+    it("formats problems one per line with the fix", () => {
+        expect(formatProblems("testing", ["version: is required", "monitoring: is required"])).to.equal(
+            [
+                'Stack "testing" has invalid config (2 problems):',
+                "  version: is required",
+                "  monitoring: is required",
+                "Fix each value with `pulumi config set --path <key> <value> --stack testing` (secrets with --secret), then run the command again.",
+            ].join("\n"),
+        );
+    });
+});
+
+describe("isPinnedImage", () => {
+    const table: [string, boolean][] = [
+        ["postgres:15.8", true],
+        ["postgres", false],
+        ["postgres:latest", false],
+        ["registry.local:5000/team/app", false],
+        ["registry.local:5000/team/app:1.2.3", true],
+        [`app@sha256:${"a".repeat(64)}`, true],
+    ];
+    for (const [ref, pinned] of table) {
+        it(`says ${ref} is ${pinned ? "" : "not "}pinned`, () => expect(isPinnedImage(ref)).to.equal(pinned));
+    }
+});

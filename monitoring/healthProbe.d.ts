@@ -1,0 +1,24 @@
+/** Types of monitoring/healthProbe.js, which stays plain JavaScript so the command provider runs it with no build step. */
+export interface Target {
+    readonly name: string;
+    readonly url: string;
+}
+
+export interface Result {
+    readonly name: string;
+    readonly url: string;
+    readonly healthy: boolean;
+    readonly attempts: number;
+    readonly seconds: number;
+    readonly answer: string;
+}
+
+export interface ProbeOptions {
+    readonly deadlineSeconds: number;
+    readonly intervalSeconds: number;
+    readonly requestTimeoutSeconds: number;
+}
+
+export function probeAll(targets: readonly Target[], options: ProbeOptions): Promise<Result[]>;
+export function report(results: readonly Result[]): { ok: boolean; text: string };
+export function readInput(env: NodeJS.ProcessEnv): { targets: Target[]; options: ProbeOptions };

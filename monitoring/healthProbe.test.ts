@@ -1,0 +1,84 @@
+import { expect } from "chai";
+import * as http from "http";
+import { AddressInfo } from "net";
+import { probeAll, readInput, report } from "./healthProbe";
+
+/** A loopback server answering `status` with `body` (after `healthyAfter` failed requests, 200). */
+async function serve(status: number, body: string, healthyAfter = Infinity): Promise<{ url: string; close: () => void; hits: () => number }> {
+    let hits = 0;
+    const server = http.createServer((_req, res) => {
+        hits += 1;
+        const ok = hits > healthyAfter;
+        res.writeHead(ok ? 200 : status, { "Content-Type": "application/json" });
+        res.end(ok ? '{"status":"ok"}' : body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}/health`, close: () => server.close(), hits: () => hits };
+}
+
+const fast = { deadlineSeconds: 1.5, intervalSeconds: 0.1, requestTimeoutSeconds: 0.5 };
+
+describe("health probe", () => {
+    it("passes when every service answers 200", async () => {
+        const api = await serve(200, '{"status":"ok"}');
+        try {
+            const results = await probeAll([{ name: "api", url: api.url }], fast);
+            expect(results.map((r) => [r.name, r.healthy, r.attempts, r.answer])).to.deep.equal([["api", true, 1, 'HTTP 200: {"status":"ok"}']]);
+            expect(report(results)).to.deep.include({ ok: true });
+        } finally {
+            api.close();
+        }
+    });
+
+    it("retries until a service becomes healthy within the deadline", async () => {
+        const api = await serve(503, "starting", 3);
+        try {
+            const [result] = await probeAll([{ name: "api", url: api.url }], fast);
+            expect(result?.healthy).to.equal(true);
+            expect(result?.attempts).to.equal(4);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("names the unhealthy service and what it answered", async () => {
+        const api = await serve(500, '{"status":"broken"}');
+        const grafana = await serve(200, "{}");
+        try {
+            const results = await probeAll(
+                [
+                    { name: "api", url: api.url },
+                    { name: "grafana", url: grafana.url },
+                ],
+                fast,
+            );
+            const { ok, text } = report(results);
+            expect(ok).to.equal(false);
+            expect(text.split("\n")[0]).to.equal('Health verification failed: "api" (HTTP 500: {"status":"broken"})');
+            expect(api.hits()).to.be.greaterThan(2);
+        } finally {
+            api.close();
+            grafana.close();
+        }
+    });
+
+    it("reports a service that does not answer at all", async () => {
+        const gone = await serve(200, "");
+        gone.close();
+        const [result] = await probeAll([{ name: "prometheus", url: gone.url }], { ...fast, deadlineSeconds: 0.3 });
+        expect(result?.healthy).to.equal(false);
+        expect(result?.answer).to.equal("no answer (ECONNREFUSED)");
+    });
+
+    it("reads its targets and timing from the environment, refusing bad values", () => {
+        expect(readInput({ ADE_HEALTH_TARGETS: '[{"name":"api","url":"http://127.0.0.1:1/health"}]', ADE_HEALTH_DEADLINE_SECONDS: "30" })).to.deep.equal({
+            targets: [{ name: "api", url: "http://127.0.0.1:1/health" }],
+            options: { deadlineSeconds: 30, intervalSeconds: 2, requestTimeoutSeconds: 3 },
+        });
+        expect(() => readInput({})).to.throw("ADE_HEALTH_TARGETS must be a non-empty JSON array of {name, url}");
+        expect(() => readInput({ ADE_HEALTH_TARGETS: '[{"name":"a","url":"u"}]', ADE_HEALTH_INTERVAL_SECONDS: "soon" })).to.throw(
+            'ADE_HEALTH_INTERVAL_SECONDS must be a positive number (got "soon")',
+        );
+    });
+});
