@@ -3,8 +3,8 @@
  * Every figure is a median over several runs (min/median/max reported); ratios
  * are measured in the same run as their peer. Never used as a pass/fail test.
  * Sections run one after another, each on its own harness copy, cleaned up
- * even on failure. Port base 5: the end-to-end suites use 4 and 6, and a base
- * of 7 or more gives ports above 65535 (`<base><stack digit><3 digits>`).
+ * even on failure. Port block 3 (tests/e2e/harness.ts harnessPort): the
+ * end-to-end suites use the others.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -21,7 +21,7 @@ import { suites } from "./suites";
 import { timeRuns } from "./stats";
 import { versionUpdate } from "./update";
 
-const PORT_BASE = 5;
+const PORT_BASE = 3;
 const RUNS = Number(process.env["ADE_BENCH_RUNS"] ?? 3);
 const ONLY = (process.env["ADE_BENCH_ONLY"] ?? "").split(",").filter(Boolean);
 const selected = (section: string) => ONLY.length === 0 || ONLY.includes(section);

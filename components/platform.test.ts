@@ -259,9 +259,9 @@ describe("production", () => {
     it("publishes only the application's public entry beyond loopback", () => {
         const published = containers(mocks).flatMap((c) => portsOf(c).map((p) => [c["name"], p.ip, p.external]));
         expect(published).to.deep.equal([
-            ["ade-production-api", "0.0.0.0", 38080],
-            ["ade-production-prometheus", "127.0.0.1", 39090],
-            ["ade-production-grafana", "127.0.0.1", 33000],
+            ["ade-production-api", "0.0.0.0", 30080],
+            ["ade-production-prometheus", "127.0.0.1", 30090],
+            ["ade-production-grafana", "127.0.0.1", 30300],
         ]);
     });
 

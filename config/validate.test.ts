@@ -78,7 +78,7 @@ const cases: Case[] = [
     {
         title: "two services on one host port",
         mutate: (v) => (v.monitoring.grafana.hostPort = v.services.api.hostPort),
-        problems: ["monitoring.grafana.hostPort: clashes with services.api.hostPort (both 38080) (got 38080)"],
+        problems: ["monitoring.grafana.hostPort: clashes with services.api.hostPort (both 30080) (got 30080)"],
     },
     {
         title: "two public services",

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FAKE_SECRETS, RecordedResource, runProgram, stackFileConfig, unwrapSecret } from "../mocks";
-import { docker, dockerObjects, eventually, getJson, LOCAL_IMAGES, removeDockerObjects } from "./harness";
+import { docker, dockerObjects, eventually, getJson, harnessPort, LOCAL_IMAGES, removeDockerObjects } from "./harness";
 
 /**
  * The program's production environment on the real Docker daemon, created from
@@ -18,7 +18,7 @@ import { docker, dockerObjects, eventually, getJson, LOCAL_IMAGES, removeDockerO
 const PROJECT = "ade-e2e-containers";
 const STACK = "production";
 const PREFIX = `${PROJECT}-${STACK}`;
-const port = (p: number) => 50000 + (p % 10000);
+const port = (p: number) => harnessPort(2, 3, p);
 
 type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -42,11 +42,22 @@ export interface RunResult {
 export interface HarnessOptions {
     /** Distinguishes harnesses: the project becomes `ade-e2e-<name>`. */
     readonly name: string;
-    /** First digit of every host port (4, 5, ...): ports are `<base><stack digit><last three digits of the real port>`. */
+    /** Which block of host ports the harness owns (0-9): see `harnessPort`. */
     readonly portBase: number;
 }
 
 const STACK_DIGIT: Record<StackName, number> = { development: 1, testing: 2, production: 3 };
+
+/**
+ * The host port a test gives a committed port: `10000 + block*1000 + stack*300 + last two digits`,
+ * so each suite's block of ports stays below 32768, where Linux hands out ephemeral
+ * ports for outgoing connections (a TIME-WAIT socket there can make a bind fail).
+ * The last two digits of a stack's committed ports are distinct, so ports never collide.
+ */
+export function harnessPort(block: number, stackDigit: number, committedPort: number): number {
+    if (!Number.isInteger(block) || block < 0 || block > 9) throw new Error(`port block must be 0-9 (got ${block})`);
+    return 10000 + block * 1000 + stackDigit * 300 + (committedPort % 100);
+}
 
 export class Harness {
     public readonly project: string;
@@ -67,7 +78,7 @@ export class Harness {
 
     /** Host port the harness gives a port of the committed stack files. */
     port(stack: StackName, committedPort: number): number {
-        return this.options.portBase * 10000 + STACK_DIGIT[stack] * 1000 + (committedPort % 1000);
+        return harnessPort(this.options.portBase, STACK_DIGIT[stack], committedPort);
     }
 
     /** Copies the project, rewrites the copies' stack files and installs the plugins into the private PULUMI_HOME. */

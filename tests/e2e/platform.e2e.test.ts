@@ -13,8 +13,8 @@ import { docker, eventually, getJson, Harness, PulumiError, skipWithoutPlugins, 
  */
 describe("platform end to end", function () {
     this.timeout(0);
-    const h = new Harness({ name: "platform", portBase: 4 });
-    const apiPort = (stack: StackName) => h.port(stack, stack === "development" ? 18080 : stack === "testing" ? 28080 : 38080);
+    const h = new Harness({ name: "platform", portBase: 0 });
+    const apiPort = (stack: StackName) => h.port(stack, stack === "development" ? 18080 : stack === "testing" ? 28080 : 30080);
     const secrets = new Map<string, string>();
 
     before(async function () {
@@ -123,8 +123,8 @@ describe("platform end to end", function () {
             .sort();
         expect(published).to.deep.equal([
             `api 8080/tcp -> 0.0.0.0:${apiPort("production")}`,
-            `grafana 3000/tcp -> 127.0.0.1:${h.port("production", 33000)}`,
-            `prometheus 9090/tcp -> 127.0.0.1:${h.port("production", 39090)}`,
+            `grafana 3000/tcp -> 127.0.0.1:${h.port("production", 30300)}`,
+            `prometheus 9090/tcp -> 127.0.0.1:${h.port("production", 30090)}`,
         ]);
     });
 

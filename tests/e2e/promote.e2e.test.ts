@@ -219,7 +219,7 @@ describe("ade promote, diff and env import (real Pulumi engine)", function () {
         const project = makeProject();
         const run = ade(project, ["diff", "testing", "production"]);
         expect(run.status, run.stderr).to.equal(0);
-        expect(run.stdout).to.include("  ~ services.api.hostPort [env]: 28080 | 38080\n");
+        expect(run.stdout).to.include("  ~ services.api.hostPort [env]: 28080 | 30080\n");
         expect(run.stdout).to.include("    databasePassword: present in both (whether the values differ is unknown)\n");
     });
 

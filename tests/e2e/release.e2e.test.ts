@@ -12,7 +12,7 @@ import { docker, getJson, Harness, RunResult, skipWithoutPlugins } from "./harne
  */
 describe("releases, deploy and rollback end to end", function () {
     this.timeout(0);
-    const h = new Harness({ name: "release", portBase: 6 });
+    const h = new Harness({ name: "release", portBase: 1 });
     const api = () => `http://127.0.0.1:${h.port("development", 18080)}`;
 
     /** Runs the copy's own `ade` as a user would, in CI mode (plain progress lines). */
