@@ -197,21 +197,21 @@ describe("production's containers on real Docker, from the program's recorded in
 
     it("passes the health verification the program declares", () => {
         const probe = log.find((l) => l.startsWith("ade-health-probe"));
-        expect(probe).to.match(/exit 0\nhealthy: api http:\/\/127\.0\.0\.1:58080\/health answered HTTP 200/);
+        expect(probe).to.match(new RegExp(`exit 0\\nhealthy: api http://127\\.0\\.0\\.1:${port(30080)}/health answered HTTP 200`));
         expect(probe).to.match(/healthy: prometheus .* answered HTTP 200/);
         expect(probe).to.match(/healthy: grafana .* answered HTTP 200/);
     });
 
     it("connects the application to the database and keeps its visits", async () => {
-        expect((await getJson("http://127.0.0.1:58080/ready")).status).to.equal(200);
-        const posted = (await (await fetch("http://127.0.0.1:58080/visits", { method: "POST" })).json()) as { count: number; signature: string };
+        expect((await getJson(`http://127.0.0.1:${port(30080)}/ready`)).status).to.equal(200);
+        const posted = (await (await fetch(`http://127.0.0.1:${port(30080)}/visits`, { method: "POST" })).json()) as { count: number; signature: string };
         expect(posted.count).to.equal(1);
         expect(posted.signature).to.match(/^[0-9a-f]{64}$/);
     });
 
     it("scrapes the application, Prometheus and Grafana with the generated configuration", async () => {
         const targets = await eventually(90, async () => {
-            const { body } = await getJson("http://127.0.0.1:59090/api/v1/targets");
+            const { body } = await getJson(`http://127.0.0.1:${port(30090)}/api/v1/targets`);
             const active = (body as { data: { activeTargets: { labels: { job: string }; health: string }[] } }).data.activeTargets;
             return active.length === 3 && active.every((t) => t.health === "up") ? active : undefined;
         });
@@ -219,14 +219,14 @@ describe("production's containers on real Docker, from the program's recorded in
     });
 
     it("provisions Grafana's datasource and dashboard, behind the admin password", async () => {
-        expect((await getJson("http://127.0.0.1:53000/api/datasources")).status).to.equal(401);
+        expect((await getJson(`http://127.0.0.1:${port(30300)}/api/datasources`)).status).to.equal(401);
         const auth = { Authorization: `Basic ${Buffer.from(`admin:${FAKE_SECRETS["grafanaAdminPassword"] ?? ""}`).toString("base64")}` };
-        const ds = await getJson("http://127.0.0.1:53000/api/datasources", auth);
+        const ds = await getJson(`http://127.0.0.1:${port(30300)}/api/datasources`, auth);
         expect(ds.status).to.equal(200);
         const sources = ds.body as Record<string, unknown>[];
         expect(sources).to.have.length(1);
         expect(sources[0]).to.include({ name: "Prometheus", type: "prometheus", uid: "ade-prometheus", url: "http://prometheus:9090", access: "proxy", isDefault: true });
-        const search = await getJson("http://127.0.0.1:53000/api/search", auth);
+        const search = await getJson(`http://127.0.0.1:${port(30300)}/api/search`, auth);
         expect((search.body as { uid: string; title: string }[]).map((d) => [d.uid, d.title])).to.deep.equal([["ade-platform", "ADE Platform (production)"]]);
     });
 
@@ -234,7 +234,7 @@ describe("production's containers on real Docker, from the program's recorded in
         const backup = resources.find((r) => r.name === "ade-database-backup");
         const env = (backup?.inputs["environment"] ?? {}) as Record<string, string>;
         expect(log.find((l) => l.startsWith("ade-database-backup"))).to.include(`no backup: container ${PREFIX}-postgres is not running`);
-        const run = spawnSync("bash", [path.join(__dirname, "..", "..", "scripts", "db-backup.sh")], { env: { ...process.env, ...env }, encoding: "utf8" });
+        const run = spawnSync("bash", [path.join(__dirname, "..", "..", "components", "db-backup.sh")], { env: { ...process.env, ...env }, encoding: "utf8" });
         expect(run.status, run.stderr).to.equal(0);
         const file = /^backup: (.+\.dump)$/m.exec(run.stdout)?.[1];
         expect(file, run.stdout).to.be.a("string");
