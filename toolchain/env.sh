@@ -18,8 +18,8 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
 fi
 
 ade_env_setup() {
-  local scripts node_bin pulumi_bin cache_dir
-  scripts="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+  local toolchain node_bin pulumi_bin cache_dir
+  toolchain="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
   # lib.sh is read in a child shell: its die() exits, which must not happen to the caller.
   cache_dir="$(bash -c 'source "$1" && ade_cache_dir' _ "$toolchain/lib.sh")" || return 1
 
