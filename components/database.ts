@@ -2,7 +2,8 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { ContainerDefaults, dockerLabels, SECRETS_DIR, Service } from "./service";
+import type { Runtime } from "./runtime";
+import { dockerLabels, SECRETS_DIR, WorkloadDefaults } from "./workload";
 
 export const POSTGRES_PORT = 5432;
 const PASSWORD_FILE = `${SECRETS_DIR}/database-password`;
@@ -15,9 +16,11 @@ export interface DatabaseBackup {
     readonly retention: number;
 }
 
-export interface DatabaseArgs extends ContainerDefaults {
+export interface DatabaseArgs extends WorkloadDefaults {
     /** Prefix of every Docker name, `<project>-<stack>`. */
     readonly prefix: string;
+    /** What runs the database server. */
+    readonly runtime: Runtime;
     readonly image: pulumi.Input<string>;
     readonly databaseName: string;
     readonly user: string;
@@ -90,10 +93,10 @@ export class Database extends pulumi.ComponentResource {
 
         const networks = [{ name: args.internalNetworkName, aliases: ["postgres"] }];
         if (args.hostPort !== undefined) networks.push({ name: args.publicNetworkName, aliases: [`${name}-postgres`] });
-        const server = new Service(
+        const server = args.runtime.run(
             `${name}-postgres`,
             {
-                containerName,
+                service: "postgres",
                 image: args.image,
                 networks,
                 ports: args.hostPort === undefined ? [] : [{ containerPort: POSTGRES_PORT, hostPort: args.hostPort, hostAddress: "127.0.0.1" }],
@@ -126,7 +129,7 @@ export class Database extends pulumi.ComponentResource {
 
         this.host = pulumi.output("postgres");
         this.port = pulumi.output(POSTGRES_PORT);
-        this.containerName = server.containerName;
+        this.containerName = server.name;
         this.volumeName = volume.name;
         this.lastBackup = backup === undefined ? pulumi.output(undefined) : backup.stdout;
         this.registerOutputs({

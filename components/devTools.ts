@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerDefaults, Service } from "./service";
+import type { Runtime } from "./runtime";
+import type { WorkloadDefaults } from "./workload";
 
 const ADMINER_PORT = 8080;
 
-export interface DevToolsArgs extends ContainerDefaults {
-    /** Prefix of every Docker name, `<project>-<stack>`. */
-    readonly prefix: string;
+export interface DevToolsArgs extends WorkloadDefaults {
+    /** What runs the tools. */
+    readonly runtime: Runtime;
     /** Image of the database admin tool (Adminer or a compatible one). */
     readonly dbAdminImage: pulumi.Input<string>;
     /** Loopback port the admin tool is published on. */
@@ -24,10 +25,10 @@ export class DevTools extends pulumi.ComponentResource {
 
     constructor(name: string, args: DevToolsArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super("ade:platform:DevTools", name, {}, opts);
-        const dbAdmin = new Service(
+        const dbAdmin = args.runtime.run(
             `${name}-dbadmin`,
             {
-                containerName: `${args.prefix}-dbadmin`,
+                service: "dbadmin",
                 image: args.dbAdminImage,
                 // Internal to reach the database; public because Docker publishes no port of an internal-only container.
                 networks: [
@@ -47,7 +48,7 @@ export class DevTools extends pulumi.ComponentResource {
             { parent: this },
         );
         this.dbAdminUrl = pulumi.output(`http://127.0.0.1:${args.dbAdminHostPort}`);
-        this.containerId = dbAdmin.containerId;
+        this.containerId = dbAdmin.revision;
         this.registerOutputs({ dbAdminUrl: this.dbAdminUrl, containerId: this.containerId });
     }
 }

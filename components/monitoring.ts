@@ -2,7 +2,8 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { dashboardProvisioning, datasourceProvisioning, platformDashboard } from "../monitoring/grafana";
 import { AlertThresholds, alertRules, GRAFANA_PORT, prometheusConfig, PROMETHEUS_PORT, ScrapeTarget } from "../monitoring/prometheus";
-import { ContainerDefaults, dockerLabels, FILES_DIR, PublishedPort, SECRETS_DIR, Service } from "./service";
+import type { Runtime } from "./runtime";
+import { dockerLabels, FILES_DIR, PublishedPort, SECRETS_DIR, WorkloadDefaults } from "./workload";
 
 const PROMETHEUS_CONFIG = `${FILES_DIR}/prometheus/prometheus.yml`;
 const RULES_FILE = `${FILES_DIR}/prometheus/rules.yml`;
@@ -15,9 +16,11 @@ interface Limits {
     readonly cpus: number;
 }
 
-export interface MonitoringArgs extends ContainerDefaults {
+export interface MonitoringArgs extends WorkloadDefaults {
     /** Prefix of every Docker name, `<project>-<stack>`. */
     readonly prefix: string;
+    /** What runs Prometheus and Grafana. */
+    readonly runtime: Runtime;
     readonly project: string;
     readonly environment: string;
     readonly images: { readonly prometheus: pulumi.Input<string>; readonly grafana: pulumi.Input<string> };
@@ -61,10 +64,10 @@ export class Monitoring extends pulumi.ComponentResource {
         ];
 
         const prometheusData = new docker.Volume(`${name}-prometheus-data`, { name: `${args.prefix}-prometheus-data`, labels: labelList }, { parent: this, deleteBeforeReplace: true });
-        const prometheus = new Service(
+        const prometheus = args.runtime.run(
             `${name}-prometheus`,
             {
-                containerName: `${args.prefix}-prometheus`,
+                service: "prometheus",
                 image: args.images.prometheus,
                 networks: [{ name: args.networkName, aliases: ["prometheus"] }],
                 ports: publish(PROMETHEUS_PORT, args.prometheus),
@@ -96,10 +99,10 @@ export class Monitoring extends pulumi.ComponentResource {
         );
 
         const grafanaData = new docker.Volume(`${name}-grafana-data`, { name: `${args.prefix}-grafana-data`, labels: labelList }, { parent: this, deleteBeforeReplace: true });
-        const grafana = new Service(
+        const grafana = args.runtime.run(
             `${name}-grafana`,
             {
-                containerName: `${args.prefix}-grafana`,
+                service: "grafana",
                 image: args.images.grafana,
                 networks: [{ name: args.networkName, aliases: ["grafana"] }],
                 ports: publish(GRAFANA_PORT, args.grafana),
@@ -130,13 +133,13 @@ export class Monitoring extends pulumi.ComponentResource {
                 labels: { ...args.labels, "ade.service": "grafana" },
                 logging: args.logging,
             },
-            { parent: this, dependsOn: [prometheus] },
+            { parent: this, dependsOn: [prometheus.resource] },
         );
 
         this.prometheusUrl = pulumi.output(`http://127.0.0.1:${args.prometheus.hostPort}`);
         this.grafanaUrl = pulumi.output(`http://127.0.0.1:${args.grafana.hostPort}`);
-        this.containerNames = pulumi.all([prometheus.containerName, grafana.containerName]);
-        this.containerIds = pulumi.all([prometheus.containerId, grafana.containerId]);
+        this.containerNames = pulumi.all([prometheus.name, grafana.name]);
+        this.containerIds = pulumi.all([prometheus.revision, grafana.revision]);
         this.registerOutputs({
             prometheusUrl: this.prometheusUrl,
             grafanaUrl: this.grafanaUrl,

@@ -3,12 +3,13 @@ import * as path from "path";
 import type { Secrets } from "../config/load";
 import type { StackConfig } from "../config/schema";
 import { scrapeTargets } from "../monitoring/prometheus";
+import { applicationWorkload } from "./application";
 import { Database } from "./database";
 import { DevTools } from "./devTools";
 import { HealthTarget, HealthVerification } from "./healthVerification";
 import { Monitoring } from "./monitoring";
 import { Networks } from "./networks";
-import { SECRETS_DIR, Service } from "./service";
+import { containersRuntime } from "./runtime";
 
 export interface PlatformArgs {
     readonly project: string;
@@ -47,12 +48,14 @@ export class Platform extends pulumi.ComponentResource {
         const logging = c.logging;
         const hardened = c.security.hardened;
 
+        const runtime = containersRuntime(prefix);
         const networks = new Networks(`${name}-networks`, { prefix, labels }, { parent: this });
 
         const database = new Database(
             `${name}-database`,
             {
                 prefix,
+                runtime,
                 image: c.images.postgres,
                 databaseName: c.database.name,
                 user: c.database.user,
@@ -73,65 +76,21 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const defaults = { labels, logging };
+        const application = {
+            project: args.project,
+            config: c,
+            secrets,
+            database: { host: database.host, port: database.port.apply(String) },
+            networks: { public: networks.publicNetworkName, internal: networks.internalNetworkName },
+            rootDirectory: args.rootDirectory,
+            defaults,
+        };
         const services = Object.entries(c.services).map(([serviceName, s]) => {
-            const secretFiles: Record<string, pulumi.Input<string>> = {};
-            const env: Record<string, pulumi.Input<string>> = {
-                ...s.env,
-                PORT: String(s.port),
-                APP_VERSION: c.version,
-                ADE_ENVIRONMENT: c.environment,
-                LOG_LEVEL: c.debug.logLevel,
-                DEBUG_ENDPOINTS: String(c.debug.endpoints),
-            };
-            if (s.database) {
-                const passwordFile = `${SECRETS_DIR}/database-password`;
-                secretFiles[passwordFile] = secrets.databasePassword;
-                Object.assign(env, {
-                    DATABASE_HOST: database.host,
-                    DATABASE_PORT: database.port.apply(String),
-                    DATABASE_NAME: c.database.name,
-                    DATABASE_USER: c.database.user,
-                    DATABASE_PASSWORD_FILE: passwordFile,
-                });
-            }
-            if (s.secrets.includes("appSecretKey")) {
-                const keyFile = `${SECRETS_DIR}/app-secret-key`;
-                secretFiles[keyFile] = secrets.appSecretKey;
-                env["APP_SECRET_KEY_FILE"] = keyFile;
-            }
-            const serviceNetworks = [{ name: networks.publicNetworkName, aliases: [serviceName] }];
-            if (s.database) serviceNetworks.push({ name: networks.internalNetworkName, aliases: [serviceName] });
-            const service = new Service(
-                `${name}-${serviceName}`,
-                {
-                    containerName: `${prefix}-${serviceName}`,
-                    image: s.image ?? `${args.project}/${serviceName}:${c.version}`,
-                    build:
-                        s.build === undefined
-                            ? undefined
-                            : {
-                                  context: path.resolve(args.rootDirectory, s.build.context),
-                                  dockerfile: s.build.dockerfile,
-                                  args: { ...s.build.args, BASE_IMAGE: c.images.appBase, APP_VERSION: c.version },
-                              },
-                    networks: serviceNetworks,
-                    ports: [{ containerPort: s.port, hostPort: s.hostPort, hostAddress: s.bindAddress }],
-                    env,
-                    secretFiles,
-                    healthcheck: { test: ["CMD", "node", "/app/healthcheck.js"] },
-                    // The health verification below waits for it and names what it answered.
-                    waitForHealthy: false,
-                    user: hardened ? "1000:1000" : undefined,
-                    // The application image runs as uid 1000 (node) either way.
-                    filesOwner: "1000:1000",
-                    hardened,
-                    memoryMb: s.memoryMb,
-                    cpus: s.cpus,
-                    labels: { ...labels, "ade.service": serviceName, "ade.version": c.version },
-                    logging,
-                },
-                { parent: this, dependsOn: s.database ? [database] : [] },
-            );
+            const service = runtime.run(`${name}-${serviceName}`, applicationWorkload(serviceName, s, application), {
+                parent: this,
+                dependsOn: s.database ? [database] : [],
+            });
             return { serviceName, config: s, service };
         });
 
@@ -139,6 +98,7 @@ export class Platform extends pulumi.ComponentResource {
             `${name}-monitoring`,
             {
                 prefix,
+                runtime,
                 project: args.project,
                 environment: c.environment,
                 images: { prometheus: c.images.prometheus, grafana: c.images.grafana },
@@ -151,14 +111,14 @@ export class Platform extends pulumi.ComponentResource {
                 labels,
                 logging,
             },
-            { parent: this, dependsOn: services.map((s) => s.service) },
+            { parent: this, dependsOn: services.map((s) => s.service.resource) },
         );
 
         const devTools = c.debug.dbAdmin.enabled
             ? new DevTools(
                   `${name}-devtools`,
                   {
-                      prefix,
+                      runtime,
                       dbAdminImage: c.images.dbAdmin,
                       dbAdminHostPort: c.debug.dbAdmin.hostPort,
                       internalNetworkName: networks.internalNetworkName,
@@ -184,10 +144,10 @@ export class Platform extends pulumi.ComponentResource {
                 intervalSeconds: c.healthCheck.intervalSeconds,
                 requestTimeoutSeconds: c.healthCheck.requestTimeoutSeconds,
                 triggers: pulumi
-                    .all([pulumi.all(services.map((s) => s.service.containerId)), monitoring.containerIds, devTools?.containerId ?? ""])
+                    .all([pulumi.all(services.map((s) => s.service.revision)), monitoring.containerIds, devTools?.containerId ?? ""])
                     .apply(([own, monitored, tools]) => [...own, ...monitored, tools]),
             },
-            { parent: this, dependsOn: [...services.map((s) => s.service), monitoring, ...(devTools ? [devTools] : [])] },
+            { parent: this, dependsOn: [...services.map((s) => s.service.resource), monitoring, ...(devTools ? [devTools] : [])] },
         );
 
         this.environment = pulumi.output(c.environment);
@@ -198,7 +158,7 @@ export class Platform extends pulumi.ComponentResource {
         this.dbAdminUrl = devTools === undefined ? pulumi.output(undefined) : devTools.dbAdminUrl;
         this.networkNames = pulumi.all([networks.publicNetworkName, networks.internalNetworkName]);
         this.containerNames = pulumi
-            .all([pulumi.all([database.containerName, ...services.map((s) => s.service.containerName)]), monitoring.containerNames])
+            .all([pulumi.all([database.containerName, ...services.map((s) => s.service.name)]), monitoring.containerNames])
             .apply(([own, monitored]) => [...own, ...monitored]);
         this.healthReport = health.report;
         this.databaseBackup = database.lastBackup;

@@ -1,117 +1,28 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { dockerLabels, FILES_DIR, logOptions, WorkloadSpec } from "./workload";
 
-/** Where a container's files (config and secrets) appear, read-only. */
-export const FILES_DIR = "/run/ade";
-/** Where secret files land inside every container. */
-export const SECRETS_DIR = `${FILES_DIR}/secrets`;
-
-/** json-file log rotation. */
-export interface LogRotation {
-    readonly maxSizeMb: number;
-    readonly maxFiles: number;
-}
-
-/** What every component hands on to each container it creates. */
-export interface ContainerDefaults {
-    /** Docker labels (project, stack, environment); components add `ade.service`. */
-    readonly labels: Record<string, pulumi.Input<string>>;
-    readonly logging: LogRotation;
-}
-
-/** Docker's list form of a label map. */
-export function dockerLabels(labels: Record<string, pulumi.Input<string>>): { label: string; value: pulumi.Input<string> }[] {
-    return Object.entries(labels).map(([label, value]) => ({ label, value }));
-}
-
-/** json-file options for a rotation policy. */
-export function logOptions(logging: LogRotation): Record<string, string> {
-    return { "max-size": `${logging.maxSizeMb}m`, "max-file": String(logging.maxFiles) };
-}
-
-export interface ServiceBuild {
-    /** Build context directory, relative to the project root. */
-    readonly context: string;
-    readonly dockerfile?: string;
-    readonly args?: Record<string, pulumi.Input<string>>;
-}
-
-export interface PublishedPort {
-    readonly containerPort: number;
-    readonly hostPort: number;
-    /** Host address to bind; 127.0.0.1 keeps the port on loopback. */
-    readonly hostAddress: string;
-}
-
-export interface ServiceHealthcheck {
-    /** Docker healthcheck test, e.g. `["CMD", "pg_isready"]`. */
-    readonly test: string[];
-    readonly intervalSeconds?: number;
-    readonly timeoutSeconds?: number;
-    readonly retries?: number;
-    readonly startPeriodSeconds?: number;
-}
-
-export interface ServiceArgs extends ContainerDefaults {
+export interface ContainerServiceArgs extends WorkloadSpec {
     /** Full Docker container name. */
-    readonly containerName: pulumi.Input<string>;
-    /** Image to run; with `build`, the tag the built image gets. */
-    readonly image: pulumi.Input<string>;
-    /** Build the image from a local context instead of using an existing one. */
-    readonly build?: ServiceBuild;
-    /** Networks to join, each with the DNS aliases the container answers to there. */
-    readonly networks: readonly { readonly name: pulumi.Input<string>; readonly aliases: readonly string[] }[];
-    /** Host ports; none by default, so nothing is reachable from the host. */
-    readonly ports?: readonly PublishedPort[];
-    /** Non-secret environment variables. Secrets never go here: use `secretFiles`. */
-    readonly env?: Record<string, pulumi.Input<string>>;
-    /** Secrets delivered as files (mode 0400, owned by `filesOwner`): path under FILES_DIR to secret value. */
-    readonly secretFiles?: Record<string, pulumi.Input<string>>;
-    /** Non-secret files (mode 0444): path under FILES_DIR to content. */
-    readonly files?: Record<string, pulumi.Input<string>>;
-    /** `uid:gid` that owns the files: the user that reads them. Defaults to `user`, else root. */
-    readonly filesOwner?: string;
-    /** Named volumes to mount: volume name to container path. */
-    readonly volumes?: readonly { readonly volumeName: pulumi.Input<string>; readonly containerPath: string }[];
-    /** Arguments to the image's entrypoint; the image's default command when absent. */
-    readonly command?: pulumi.Input<string>[];
-    readonly healthcheck: ServiceHealthcheck;
-    /** `uid[:gid]` to run as; the image's user when absent. */
-    readonly user?: string;
-    /** Memory limit in MiB; 0 means no limit. */
-    readonly memoryMb: number;
-    /** CPU limit in CPUs; 0 means no limit. */
-    readonly cpus: number;
-    /**
-     * No-new-privileges, every capability dropped, and a read-only root filesystem
-     * when the container receives no files. Off by default; production turns it on.
-     */
-    readonly hardened?: boolean;
-    /** Paths that stay writable (tmpfs) when the root filesystem is read-only. */
-    readonly writablePaths?: readonly string[];
-    /**
-     * Whether the update waits until Docker reports the container healthy. Defaults to true;
-     * the application's services turn it off because the platform's health verification
-     * waits for them and reports what they answered.
-     */
-    readonly waitForHealthy?: boolean;
+    readonly containerName: string;
     /** Seconds to wait for the container to report healthy before the update fails. Defaults to 120. */
     readonly healthyTimeoutSeconds?: number;
 }
 
 /**
- * One container of the platform, with everything every container gets:
- * healthcheck and waiting for healthy, restart policy, limits, rotated
- * json-file logs, labels, secrets as files and optional hardening.
+ * The containers runtime's service: one container, with everything every
+ * container gets: healthcheck and waiting for healthy, restart policy, limits,
+ * rotated json-file logs, labels, secrets as files and optional hardening.
  */
-export class Service extends pulumi.ComponentResource {
+export class ContainerService extends pulumi.ComponentResource {
     public readonly containerName: pulumi.Output<string>;
     public readonly containerId: pulumi.Output<string>;
     /** The image the container runs (after the build, when there is one). */
     public readonly imageRef: pulumi.Output<string>;
 
-    constructor(name: string, args: ServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        super("ade:platform:Service", name, {}, opts);
+    constructor(name: string, args: ContainerServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        // Named Service before the runtimes were split: the alias keeps existing stacks' resources.
+        super("ade:platform:ContainerService", name, {}, pulumi.mergeOptions(opts, { aliases: [{ type: "ade:platform:Service" }] }));
 
         let image: pulumi.Output<string> = pulumi.output(args.image);
         if (args.build !== undefined) {
@@ -190,7 +101,7 @@ export class Service extends pulumi.ComponentResource {
      */
     private deliverFiles(
         name: string,
-        args: ServiceArgs,
+        args: ContainerServiceArgs,
         image: pulumi.Input<string>,
         labels: { label: string; value: pulumi.Input<string> }[],
     ): { volumeName: pulumi.Output<string>; init: docker.Container; version: pulumi.Output<string> } | undefined {

@@ -1,0 +1,103 @@
+/**
+ * What one service of the platform needs, described once, whatever runs it:
+ * image, command, environment, files and secrets, networks, ports, volumes,
+ * health, limits and hardening. A runtime (components/runtime.ts) turns a
+ * `WorkloadSpec` into Docker resources.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Where a service's files (config and secrets) appear, read-only. */
+export const FILES_DIR = "/run/ade";
+/** Where secret files land inside every service. */
+export const SECRETS_DIR = `${FILES_DIR}/secrets`;
+
+/** json-file log rotation. */
+export interface LogRotation {
+    readonly maxSizeMb: number;
+    readonly maxFiles: number;
+}
+
+/** What every component hands on to each service it runs. */
+export interface WorkloadDefaults {
+    /** Docker labels (project, stack, environment); components add `ade.service`. */
+    readonly labels: Record<string, pulumi.Input<string>>;
+    readonly logging: LogRotation;
+}
+
+export interface PublishedPort {
+    readonly containerPort: number;
+    readonly hostPort: number;
+    /** Host address to bind; 127.0.0.1 keeps the port on loopback. */
+    readonly hostAddress: string;
+}
+
+export interface Healthcheck {
+    /** Docker healthcheck test, e.g. `["CMD", "pg_isready"]`. */
+    readonly test: string[];
+    readonly intervalSeconds?: number;
+    readonly timeoutSeconds?: number;
+    readonly retries?: number;
+    readonly startPeriodSeconds?: number;
+}
+
+export interface ImageBuild {
+    /** Build context directory (absolute). */
+    readonly context: string;
+    readonly dockerfile?: string;
+    readonly args?: Record<string, pulumi.Input<string>>;
+}
+
+export interface WorkloadSpec extends WorkloadDefaults {
+    /** The service's name in its stack (`api`, `postgres`): Docker names end with it. */
+    readonly service: string;
+    /** Image to run; with `build`, the tag the built image gets. */
+    readonly image: pulumi.Input<string>;
+    /** Build the image from a local context instead of using an existing one. */
+    readonly build?: ImageBuild;
+    /** Arguments to the image's entrypoint; the image's default command when absent. */
+    readonly command?: pulumi.Input<string>[];
+    /** Non-secret environment variables. Secrets never go here: use `secretFiles`. */
+    readonly env?: Record<string, pulumi.Input<string>>;
+    /** Non-secret files (mode 0444): path under FILES_DIR to content. */
+    readonly files?: Record<string, pulumi.Input<string>>;
+    /** Secrets delivered as files (mode 0400, owned by `filesOwner`): path under FILES_DIR to secret value. */
+    readonly secretFiles?: Record<string, pulumi.Input<string>>;
+    /** `uid:gid` that owns the files: the user that reads them. Defaults to `user`, else root. */
+    readonly filesOwner?: string;
+    /** Networks to join, each with the DNS aliases the service answers to there. */
+    readonly networks: readonly { readonly name: pulumi.Input<string>; readonly aliases: readonly string[] }[];
+    /** Host ports; none by default, so nothing is reachable from the host. */
+    readonly ports?: readonly PublishedPort[];
+    /** Named volumes to mount: volume name to container path. */
+    readonly volumes?: readonly { readonly volumeName: pulumi.Input<string>; readonly containerPath: string }[];
+    readonly healthcheck: Healthcheck;
+    /**
+     * Whether the update waits until the service reports healthy. Defaults to true;
+     * the application's services turn it off because the platform's health
+     * verification waits for them and reports what they answered.
+     */
+    readonly waitForHealthy?: boolean;
+    /** `uid[:gid]` to run as; the image's user when absent. */
+    readonly user?: string;
+    /** Memory limit in MiB; 0 means no limit. */
+    readonly memoryMb: number;
+    /** CPU limit in CPUs; 0 means no limit. */
+    readonly cpus: number;
+    /**
+     * No-new-privileges, every capability dropped, and a read-only root filesystem.
+     * Off by default; production turns it on.
+     */
+    readonly hardened?: boolean;
+    /** Paths that stay writable (tmpfs) when the root filesystem is read-only. */
+    readonly writablePaths?: readonly string[];
+}
+
+/** Docker's list form of a label map. */
+export function dockerLabels(labels: Record<string, pulumi.Input<string>>): { label: string; value: pulumi.Input<string> }[] {
+    return Object.entries(labels).map(([label, value]) => ({ label, value }));
+}
+
+/** json-file options for a rotation policy. */
+export function logOptions(logging: LogRotation): Record<string, string> {
+    return { "max-size": `${logging.maxSizeMb}m`, "max-file": String(logging.maxFiles) };
+}
