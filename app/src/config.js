@@ -35,6 +35,7 @@ const ENVIRONMENTS = /** @type {const} */ (["development", "testing", "productio
  * @property {boolean} debugEndpoints Whether GET /debug/config exists.
  * @property {DatabaseConfig | undefined} database Undefined when DATABASE_HOST is unset: /ready and /visits then answer 503.
  * @property {string | undefined} secretKeyFile Path of the HMAC key file; undefined leaves /visits unsigned.
+ * @property {number} drainSeconds On SIGTERM, how long /ready answers 503 while requests are still served, so a load balancer takes the instance out before it stops listening (DRAIN_SECONDS, 0 by default).
  */
 
 /** A user error: the environment is wrong. Carries every problem, one line each. */
@@ -84,6 +85,7 @@ function loadConfig(env) {
             passwordFile: read("DATABASE_PASSWORD_FILE"),
           },
     secretKeyFile: read("APP_SECRET_KEY_FILE"),
+    drainSeconds: parseSeconds("DRAIN_SECONDS", read("DRAIN_SECONDS") ?? "0", problems),
   };
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -103,6 +105,20 @@ function parsePort(name, raw, problems) {
     return 0;
   }
   return port;
+}
+
+/**
+ * @param {string} name
+ * @param {string} raw
+ * @param {string[]} problems
+ */
+function parseSeconds(name, raw, problems) {
+  const seconds = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+  if (!(seconds >= 0 && seconds <= 60)) {
+    problems.push(`${name}: must be a number of seconds 0-60 (got ${JSON.stringify(raw)})`);
+    return 0;
+  }
+  return seconds;
 }
 
 /**

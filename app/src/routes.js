@@ -18,6 +18,7 @@ const { sign } = require("./secrets");
  * @property {import("./secrets").Secrets} secrets
  * @property {import("./metrics").Metrics} metrics
  * @property {import("./database").Database | undefined} database
+ * @property {{ draining: boolean }} lifecycle draining is true from the stop signal on
  */
 
 /** @typedef {(ctx: RouteContext) => Promise<Reply>} Handler */
@@ -43,7 +44,10 @@ async function health({ config }) {
 }
 
 /** @type {Handler} */
-async function ready({ database }) {
+async function ready({ database, lifecycle }) {
+  if (lifecycle.draining) {
+    return { status: 503, json: { status: "not ready", reason: "shutting down: finishing open requests" } };
+  }
   if (database === undefined) {
     return { status: 503, json: { status: "not ready", reason: DATABASE_NOT_CONFIGURED } };
   }

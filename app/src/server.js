@@ -16,6 +16,14 @@ const { buildRoutes } = require("./routes");
  */
 
 /**
+ * Idle keep-alive connections stay open this long: longer than the idle timeout
+ * of a proxy or client in front, so the server never closes a connection at the
+ * moment the other side reuses it (Node's default is 5 s). Headers must arrive
+ * within a second more.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/**
  * Builds the whole service without listening, so tests can run it in-process.
  * Secret files are read here, once: a missing or empty one fails creation.
  *
@@ -28,8 +36,11 @@ function createServer(config, options = {}) {
   const metrics = createMetrics({ version: config.version });
   const database =
     config.database === undefined ? undefined : createDatabase(config.database, secrets.databasePassword, logger);
-  const context = { config, secrets, metrics, database };
+  const lifecycle = { draining: false };
+  const context = { config, secrets, metrics, database, lifecycle };
   const server = http.createServer(createRequestListener(context, logger));
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   const identity = { version: config.version, environment: config.environment };
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 8000;
 
@@ -52,7 +63,12 @@ function createServer(config, options = {}) {
 
   /** @param {string} reason */
   async function shutdown(reason) {
-    logger.info({ ...identity, reason }, "shutting down");
+    logger.info({ ...identity, reason, drainSeconds: config.drainSeconds }, "shutting down");
+    if (config.drainSeconds > 0 && server.listening) {
+      // Still serving, but no longer ready: load balancers stop sending new requests first.
+      lifecycle.draining = true;
+      await new Promise((resolve) => setTimeout(resolve, config.drainSeconds * 1000));
+    }
     if (server.listening) {
       const closed = new Promise((resolve, reject) => server.close((err) => (err ? reject(err) : resolve(undefined))));
       // Node 18's close() leaves idle keep-alive sockets open until they time out.

@@ -31,6 +31,7 @@ describe("loadConfig", () => {
       debugEndpoints: false,
       database: undefined,
       secretKeyFile: undefined,
+      drainSeconds: 0,
     });
   });
 
@@ -49,6 +50,7 @@ describe("loadConfig", () => {
         DATABASE_USER: "ade_app",
         DATABASE_PASSWORD_FILE: "/run/secrets/db-password",
         APP_SECRET_KEY_FILE: "/run/secrets/app-key",
+        DRAIN_SECONDS: "2.5",
       }),
     ).to.deep.equal({
       host: "127.0.0.1",
@@ -65,6 +67,7 @@ describe("loadConfig", () => {
         passwordFile: "/run/secrets/db-password",
       },
       secretKeyFile: "/run/secrets/app-key",
+      drainSeconds: 2.5,
     });
   });
 
@@ -98,6 +101,8 @@ describe("loadConfig", () => {
       problem: 'ADE_ENVIRONMENT: must be one of development|testing|production (got "staging")',
     },
     { env: { DEBUG_ENDPOINTS: "yes" }, problem: 'DEBUG_ENDPOINTS: must be "true" or "false" (got "yes")' },
+    { env: { DRAIN_SECONDS: "soon" }, problem: 'DRAIN_SECONDS: must be a number of seconds 0-60 (got "soon")' },
+    { env: { DRAIN_SECONDS: "61" }, problem: 'DRAIN_SECONDS: must be a number of seconds 0-60 (got "61")' },
   ];
   for (const { env, problem } of invalid) {
     it(`rejects ${JSON.stringify(env)} with "${problem}"`, () => {

@@ -1,6 +1,7 @@
 // @ts-check
 "use strict";
 
+const http = require("node:http");
 const { expect } = require("chai");
 const { startApp, request, closedPort } = require("./helpers");
 
@@ -99,5 +100,40 @@ describe("readiness without a database", () => {
     } finally {
       await app.stop();
     }
+  });
+});
+
+describe("connections and shutdown", () => {
+  it("keeps idle keep-alive connections for 65 s, longer than a proxy's idle timeout", async () => {
+    const app = await startApp();
+    try {
+      const res = await new Promise((resolve, reject) => {
+        const agent = new http.Agent({ keepAlive: true });
+        http
+          .get(`${app.baseUrl}/health`, { agent }, (r) => {
+            r.resume();
+            r.on("end", () => (agent.destroy(), resolve(r)));
+          })
+          .on("error", reject);
+      });
+      expect(/** @type {http.IncomingMessage} */ (res).headers["keep-alive"]).to.equal("timeout=65");
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it("with DRAIN_SECONDS, answers /ready 503 but keeps serving until the drain ends, then stops listening", async () => {
+    const app = await startApp({ DRAIN_SECONDS: "0.5" });
+    const stopped = app.stop();
+    const ready = await request("GET", `${app.baseUrl}/ready`);
+    expect(ready.status).to.equal(503);
+    expect(ready.json()).to.deep.equal({ status: "not ready", reason: "shutting down: finishing open requests" });
+    expect((await request("GET", `${app.baseUrl}/health`)).status).to.equal(200);
+    await stopped;
+    const refused = await request("GET", `${app.baseUrl}/health`).then(
+      () => "answered",
+      (/** @type {NodeJS.ErrnoException} */ err) => err.code,
+    );
+    expect(refused).to.equal("ECONNREFUSED");
   });
 });
