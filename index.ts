@@ -1,24 +1,34 @@
 import * as pulumi from "@pulumi/pulumi";
+import { unavailableImages } from "./components/images";
 import { Platform } from "./components/platform";
 import { loadStackConfig } from "./config/load";
 
-const { config, secrets } = loadStackConfig();
+export = async () => {
+    const { config, secrets, images } = loadStackConfig();
+    // Checked in every preview, so an update never starts replacing containers for an image it cannot get.
+    const missing = await unavailableImages(images);
+    if (missing.length > 0) throw new pulumi.RunError([`Stack "${pulumi.getStack()}" names images that cannot be had:`, ...missing.map((m) => `  ${m}`)].join("\n"));
 
-const platform = new Platform("ade", {
-    project: pulumi.getProject(),
-    stack: pulumi.getStack(),
-    config,
-    secrets,
-    rootDirectory: __dirname,
-});
+    const platform = new Platform("ade", {
+        project: pulumi.getProject(),
+        stack: pulumi.getStack(),
+        config,
+        secrets,
+        images,
+        rootDirectory: __dirname,
+    });
 
-export const environment = platform.environment;
-export const version = platform.version;
-export const serviceUrls = platform.serviceUrls;
-export const prometheusUrl = platform.prometheusUrl;
-export const grafanaUrl = platform.grafanaUrl;
-export const dbAdminUrl = platform.dbAdminUrl;
-export const networkNames = platform.networkNames;
-export const containerNames = platform.containerNames;
-export const healthReport = platform.healthReport;
-export const databaseBackup = platform.databaseBackup;
+    return {
+        environment: platform.environment,
+        version: platform.version,
+        images: platform.images,
+        serviceUrls: platform.serviceUrls,
+        prometheusUrl: platform.prometheusUrl,
+        grafanaUrl: platform.grafanaUrl,
+        dbAdminUrl: platform.dbAdminUrl,
+        networkNames: platform.networkNames,
+        containerNames: platform.containerNames,
+        healthReport: platform.healthReport,
+        databaseBackup: platform.databaseBackup,
+    };
+};

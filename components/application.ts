@@ -4,27 +4,24 @@
  * Platform hands the result to the stack's runtime.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import * as path from "path";
 import type { Secrets } from "../config/load";
 import type { ServiceConfig, StackConfig } from "../config/schema";
 import { SECRETS_DIR, WorkloadDefaults, WorkloadSpec } from "./workload";
 
 /** What the application's services connect to. */
 export interface ApplicationContext {
-    readonly project: string;
     readonly config: StackConfig;
     readonly secrets: Secrets;
     readonly database: { readonly host: pulumi.Input<string>; readonly port: pulumi.Input<string> };
     readonly networks: { readonly public: pulumi.Input<string>; readonly internal: pulumi.Input<string> };
-    /** Directory relative build contexts are resolved against. */
-    readonly rootDirectory: string;
     readonly defaults: WorkloadDefaults;
 }
 
 /** The application image runs as uid 1000 (node). */
 const APP_USER = "1000:1000";
 
-export function applicationWorkload(serviceName: string, s: ServiceConfig, ctx: ApplicationContext): WorkloadSpec {
+/** `image` is what the service runs: the id of its pulled or built image. */
+export function applicationWorkload(serviceName: string, s: ServiceConfig, image: pulumi.Input<string>, ctx: ApplicationContext): WorkloadSpec {
     const c = ctx.config;
     const hardened = c.security.hardened;
     const secretFiles: Record<string, pulumi.Input<string>> = {};
@@ -56,20 +53,13 @@ export function applicationWorkload(serviceName: string, s: ServiceConfig, ctx: 
     }
     return {
         service: serviceName,
-        image: s.image ?? `${ctx.project}/${serviceName}:${c.version}`,
-        build:
-            s.build === undefined
-                ? undefined
-                : {
-                      context: path.resolve(ctx.rootDirectory, s.build.context),
-                      dockerfile: s.build.dockerfile,
-                      args: { ...s.build.args, BASE_IMAGE: c.images.appBase, APP_VERSION: c.version },
-                  },
+        image,
         networks,
         ports: [{ containerPort: s.port, hostPort: s.hostPort, hostAddress: s.bindAddress }],
         env,
         secretFiles,
-        healthcheck: { test: ["CMD", "node", "/app/healthcheck.js"] },
+        // Every 2 s rather than every second: each check starts a Node.js process.
+        healthcheck: { test: ["CMD", "node", "/app/healthcheck.js"], intervalSeconds: 2 },
         // The health verification waits for it and names what it answered.
         waitForHealthy: false,
         user: hardened ? APP_USER : undefined,

@@ -2,6 +2,12 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { dockerLabels, FILES_DIR, logOptions, WorkloadSpec } from "./workload";
 
+/** Docker healthcheck timing: short intervals, so waiting for healthy costs about a second, not five. */
+const HEALTHCHECK_DEFAULTS = { intervalSeconds: 1, timeoutSeconds: 3, retries: 3, startPeriodSeconds: 20 };
+
+/** Seconds a container gets between its stop signal and being killed, when it is replaced or removed. */
+const STOP_GRACE_SECONDS = 10;
+
 export interface ContainerServiceArgs extends WorkloadSpec {
     /** Full Docker container name. */
     readonly containerName: string;
@@ -24,30 +30,11 @@ export class ContainerService extends pulumi.ComponentResource {
         // Named Service before the runtimes were split: the alias keeps existing stacks' resources.
         super("ade:platform:ContainerService", name, {}, pulumi.mergeOptions(opts, { aliases: [{ type: "ade:platform:Service" }] }));
 
-        let image: pulumi.Output<string> = pulumi.output(args.image);
-        if (args.build !== undefined) {
-            const built = new docker.Image(
-                `${name}-image`,
-                {
-                    imageName: args.image,
-                    skipPush: true,
-                    buildOnPreview: false,
-                    build: {
-                        context: args.build.context,
-                        dockerfile: args.build.dockerfile,
-                        args: args.build.args,
-                        builderVersion: docker.BuilderVersion.BuilderV1,
-                        platform: "linux/amd64",
-                    },
-                },
-                { parent: this },
-            );
-            image = built.imageName;
-        }
-
+        const image = pulumi.output(args.image);
         const hardened = args.hardened ?? false;
         const labelList = dockerLabels(args.labels);
-        const files = this.deliverFiles(name, args, image, labelList);
+        const files = this.deliverFiles(name, args, image);
+        const health = { ...HEALTHCHECK_DEFAULTS, ...args.healthcheck };
         // Docker names are unique on a host, so a replacement must free the name first.
         const container = new docker.Container(
             `${name}-container`,
@@ -63,18 +50,23 @@ export class ContainerService extends pulumi.ComponentResource {
                     ...(files === undefined ? [] : [{ volumeName: files.volumeName, containerPath: FILES_DIR, readOnly: true }]),
                 ],
                 healthcheck: {
-                    tests: args.healthcheck.test,
-                    interval: `${args.healthcheck.intervalSeconds ?? 5}s`,
-                    timeout: `${args.healthcheck.timeoutSeconds ?? 3}s`,
-                    retries: args.healthcheck.retries ?? 5,
-                    startPeriod: `${args.healthcheck.startPeriodSeconds ?? 5}s`,
+                    tests: health.test,
+                    interval: `${health.intervalSeconds}s`,
+                    timeout: `${health.timeoutSeconds}s`,
+                    retries: health.retries,
+                    startPeriod: `${health.startPeriodSeconds}s`,
                 },
                 wait: args.waitForHealthy ?? true,
                 waitTimeout: args.healthyTimeoutSeconds ?? 120,
                 restart: "unless-stopped",
                 user: args.user,
                 memory: args.memoryMb > 0 ? args.memoryMb : undefined,
+                // No swap beyond the memory limit: Docker would otherwise allow as much swap again,
+                // and read back a swap limit the program never set (a diff on every update).
+                memorySwap: args.memoryMb > 0 ? args.memoryMb : undefined,
                 cpus: args.cpus > 0 ? String(args.cpus) : undefined,
+                // A stop signal first, so a service finishes its open requests instead of being killed.
+                destroyGraceSeconds: STOP_GRACE_SECONDS,
                 readOnly: hardened,
                 securityOpts: hardened ? ["no-new-privileges:true"] : undefined,
                 capabilities: hardened ? { drops: ["ALL"] } : undefined,
@@ -103,7 +95,6 @@ export class ContainerService extends pulumi.ComponentResource {
         name: string,
         args: ContainerServiceArgs,
         image: pulumi.Input<string>,
-        labels: { label: string; value: pulumi.Input<string> }[],
     ): { volumeName: pulumi.Output<string>; init: docker.Container; version: pulumi.Output<string> } | undefined {
         const staged = (path: string) => {
             if (!path.startsWith(`${FILES_DIR}/`)) throw new Error(`${name}: file ${path} must be under ${FILES_DIR}`);
@@ -115,6 +106,9 @@ export class ContainerService extends pulumi.ComponentResource {
         ];
         if (uploads.length === 0) return undefined;
         const owner = args.filesOwner ?? args.user ?? "0:0";
+        // The stack's labels and the service, not the version: a new version must not replace the volume
+        // (a delete-first replacement that would take the running service down before anything new is ready).
+        const labels = dockerLabels(Object.fromEntries(Object.entries(args.labels).filter(([label]) => label !== "ade.version")));
         const volume = new docker.Volume(
             `${name}-files`,
             { name: pulumi.interpolate`${args.containerName}-files`, labels },

@@ -110,9 +110,8 @@ export class Database extends pulumi.ComponentResource {
                 volumes: [{ volumeName: volume.name, containerPath: "/var/lib/postgresql/data" }],
                 healthcheck: {
                     test: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", args.user, "-d", args.databaseName],
-                    intervalSeconds: 3,
-                    retries: 10,
-                    startPeriodSeconds: 10,
+                    // The first start runs initdb, which takes seconds; failures meanwhile do not count.
+                    startPeriodSeconds: 30,
                 },
                 user: args.hardened ? "999:999" : undefined,
                 // Postgres reads the password as its own user (uid 999), whoever starts it.

@@ -1,15 +1,12 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
+import type { Target as HealthTarget } from "../monitoring/healthProbe";
 
 const PROBE_SCRIPT = path.join(__dirname, "..", "monitoring", "healthProbe.js");
 
-export interface HealthTarget {
-    /** Service name used in messages. */
-    readonly name: string;
-    /** Health endpoint as reached from the host, e.g. `http://127.0.0.1:8080/health`. */
-    readonly url: string;
-}
+/** What to probe: a name for messages, a URL as reached from the host, and how to judge the answer. */
+export type { Target as HealthTarget } from "../monitoring/healthProbe";
 
 export interface HealthVerificationArgs {
     readonly targets: readonly HealthTarget[];
@@ -25,8 +22,9 @@ export interface HealthVerificationArgs {
 }
 
 /**
- * Probes every service's HTTP health endpoint after the containers are up and
- * fails the update, naming the service and its answer, when one stays unhealthy.
+ * Probes every service's health (and readiness) endpoint and Prometheus's
+ * scrape targets after the services are up, and fails the update, naming the
+ * service and its answer, when one stays unhealthy.
  */
 export class HealthVerification extends pulumi.ComponentResource {
     /** The probe's report: one line per service. */

@@ -125,7 +125,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     [`${GRAFANA_DASHBOARDS}/platform.json`]: platformDashboard(args.environment),
                 },
                 volumes: [{ volumeName: grafanaData.name, containerPath: "/var/lib/grafana" }],
-                healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${GRAFANA_PORT}/api/health`], startPeriodSeconds: 20 },
+                healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${GRAFANA_PORT}/api/health`] },
                 user: "472:0",
                 hardened: args.hardened,
                 memoryMb: args.grafana.memoryMb,

@@ -6,6 +6,8 @@ export interface NetworksArgs {
     readonly prefix: pulumi.Input<string>;
     /** Docker labels put on both networks. */
     readonly labels: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Network driver of the stack's runtime. */
+    readonly driver: "bridge";
 }
 
 /**
@@ -23,12 +25,12 @@ export class Networks extends pulumi.ComponentResource {
 
         const publicNetwork = new docker.Network(
             `${name}-public`,
-            { name: pulumi.interpolate`${args.prefix}-public`, driver: "bridge", internal: false, labels },
+            { name: pulumi.interpolate`${args.prefix}-public`, driver: args.driver, internal: false, labels },
             { parent: this, deleteBeforeReplace: true },
         );
         const internalNetwork = new docker.Network(
             `${name}-internal`,
-            { name: pulumi.interpolate`${args.prefix}-internal`, driver: "bridge", internal: true, labels },
+            { name: pulumi.interpolate`${args.prefix}-internal`, driver: args.driver, internal: true, labels },
             { parent: this, deleteBeforeReplace: true },
         );
 

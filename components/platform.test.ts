@@ -1,5 +1,9 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { FAKE_SECRETS, RecordedResource, RecordingMocks, runProgram, SECRET_SIG } from "../tests/mocks";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { FAKE_SECRETS, fakeImageId, RecordedResource, RecordingMocks, runProgram, SECRET_SIG, valueOf } from "../tests/mocks";
 
 const CONTAINER = "docker:index/container:Container";
 const NETWORK = "docker:index/network:Network";
@@ -135,8 +139,8 @@ describe("every stack", () => {
 
             it("copies each service's files onto a volume owned by the user that reads them, mounted read-only", () => {
                 const owners: Record<string, string> = { api: "1000:1000", postgres: "999:999", prometheus: "65534:65534", grafana: "472:0" };
-                expect(fileDeliverers(mocks).map((c) => c["name"])).to.deep.equal(
-                    ["postgres", "api", "prometheus", "grafana"].map((n) => `ade-${stack}-${n}-files`),
+                expect(fileDeliverers(mocks).map((c) => c["name"]).sort()).to.deep.equal(
+                    ["api", "grafana", "postgres", "prometheus"].map((n) => `ade-${stack}-${n}-files`),
                 );
                 for (const [service, owner] of Object.entries(owners)) {
                     const init = container(mocks, `ade-${stack}-${service}-files`);
@@ -151,14 +155,35 @@ describe("every stack", () => {
                 }
             });
 
-            it("builds the application image from app/ tagged with the release version", () => {
-                const image = mocks.named("ade-api-image").inputs;
+            it("builds the application image from app/ tagged with the release version, and runs it by id", () => {
+                const image = mocks.named("ade-images-api").inputs;
                 expect(image["imageName"]).to.equal("ade/api:0.1.0");
                 expect(image["skipPush"]).to.equal(true);
                 const build = image["build"] as { context: string; args: Record<string, string> };
                 expect(build.context).to.match(/\/app$/);
                 expect(build.args).to.deep.equal({ BASE_IMAGE: "node:22-bookworm-slim", APP_VERSION: "0.1.0" });
-                expect(container(mocks, `ade-${stack}-api`)["image"]).to.equal("ade/api:0.1.0");
+                expect(container(mocks, `ade-${stack}-api`)["image"]).to.equal(fakeImageId("ade/api:0.1.0"));
+                expect(container(mocks, `ade-${stack}-api-files`)["image"]).to.equal(fakeImageId("ade/api:0.1.0"));
+            });
+
+            it("pulls or finds every prebuilt image before the containers that run it, and keeps it on destroy", () => {
+                const pulled = mocks.ofType("docker:index/remoteImage:RemoteImage").map((r) => [r.name, r.inputs["name"], r.inputs["keepLocally"]]);
+                expect(pulled).to.deep.equal([
+                    ["ade-images-appBase", "node:22-bookworm-slim", true],
+                    ["ade-images-postgres", "postgres:15.8-bookworm", true],
+                    ["ade-images-prometheus", "prom/prometheus:v2.53.2", true],
+                    ["ade-images-grafana", "grafana/grafana:11.2.2", true],
+                    ...(stack === "development" ? [["ade-images-dbAdmin", "adminer:4.8.1", true]] : []),
+                ]);
+                expect(container(mocks, `ade-${stack}-postgres`)["image"]).to.equal(fakeImageId("postgres:15.8-bookworm"));
+                expect(container(mocks, `ade-${stack}-grafana`)["image"]).to.equal(fakeImageId("grafana/grafana:11.2.2"));
+            });
+
+            it("never allows swap beyond the memory limit, and stops containers gracefully", () => {
+                for (const c of containers(mocks)) {
+                    expect(c["memorySwap"], String(c["name"])).to.equal(c["memory"]);
+                    expect(c["destroyGraceSeconds"], String(c["name"])).to.equal(10);
+                }
             });
 
             it("keeps the database on the internal network", () => {
@@ -166,13 +191,20 @@ describe("every stack", () => {
                 expect(networksOf(container(mocks, `ade-${stack}-api`))).to.deep.equal([`ade-${stack}-public`, `ade-${stack}-internal`]);
             });
 
-            it("probes the health endpoint of every service after the update", () => {
+            it("probes every service's health and readiness, and Prometheus's scrape targets, after the update", () => {
                 const probe = mocks.named("ade-health-probe").inputs;
                 const env = probe["environment"] as Record<string, string>;
-                const targets = JSON.parse(env["ADE_HEALTH_TARGETS"] ?? "[]") as { name: string; url: string }[];
-                const names = targets.map((t) => t.name);
-                expect(names.slice(0, 3)).to.deep.equal(["api", "prometheus", "grafana"]);
-                expect(names.includes("dbadmin")).to.equal(stack === "development");
+                const targets = JSON.parse(env["ADE_HEALTH_TARGETS"] ?? "[]") as { name: string; url: string; kind?: string }[];
+                const api = { development: 18080, testing: 28080, production: 30080 }[stack];
+                const prom = { development: 19090, testing: 29090, production: 30090 }[stack];
+                expect(targets.slice(0, 5)).to.deep.equal([
+                    { name: "api", url: `http://127.0.0.1:${api}/health` },
+                    { name: "api (ready)", url: `http://127.0.0.1:${api}/ready` },
+                    { name: "prometheus", url: `http://127.0.0.1:${prom}/-/healthy` },
+                    { name: "grafana", url: `http://127.0.0.1:${{ development: 13000, testing: 23000, production: 30300 }[stack]}/api/health` },
+                    { name: "scrape targets", url: `http://127.0.0.1:${prom}/api/v1/targets`, kind: "prometheus-targets" },
+                ]);
+                expect(targets.map((t) => t.name).includes("dbadmin")).to.equal(stack === "development");
                 expect(probe["create"]).to.match(/^node ".*monitoring\/healthProbe\.js"$/);
                 expect(probe["triggers"]).to.deep.equal([
                     "ade-api-container-id",
@@ -203,7 +235,7 @@ describe("development", () => {
 
     it("runs the database admin tool on loopback", () => {
         const admin = container(mocks, "ade-development-dbadmin");
-        expect(admin["image"]).to.equal("adminer:4.8.1");
+        expect(admin["image"]).to.equal(fakeImageId("adminer:4.8.1"));
         expect(portsOf(admin)).to.deep.equal([{ internal: 8080, external: 18081, ip: "127.0.0.1", protocol: "tcp" }]);
         expect(envOf(admin)).to.deep.equal({ ADMINER_DEFAULT_SERVER: "postgres" });
     });
@@ -257,7 +289,9 @@ describe("production", () => {
     });
 
     it("publishes only the application's public entry beyond loopback", () => {
-        const published = containers(mocks).flatMap((c) => portsOf(c).map((p) => [c["name"], p.ip, p.external]));
+        const published = containers(mocks)
+            .flatMap((c) => portsOf(c).map((p) => [c["name"], p.ip, p.external]))
+            .sort((a, b) => Number(a[2]) - Number(b[2]));
         expect(published).to.deep.equal([
             ["ade-production-api", "0.0.0.0", 30080],
             ["ade-production-prometheus", "127.0.0.1", 30090],
@@ -297,5 +331,56 @@ describe("three stacks on one Docker host", () => {
         const hostPorts = all.filter((r) => r.type === CONTAINER).flatMap((r) => portsOf(r.inputs).map((p) => p.external));
         expect(hostPorts.length).to.be.greaterThan(9);
         expect(new Set(hostPorts).size).to.equal(hostPorts.length);
+    });
+});
+
+describe("images on this machine", () => {
+    it("runs the machine's mirror of an image the config names, everywhere the image is used", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ade-mirrors-"));
+        const file = path.join(dir, "image-mirrors.json");
+        fs.writeFileSync(file, JSON.stringify({ version: 1, mirrors: { "postgres:15.8-bookworm": "ade-local/postgres:15-1", "node:22-bookworm-slim": "ade-local/node:18-1" } }));
+        try {
+            const { mocks, outputs } = await runProgram("development", undefined, undefined, undefined, file);
+            expect(mocks.named("ade-images-postgres").inputs["name"]).to.equal("ade-local/postgres:15-1");
+            expect(container(mocks, "ade-development-postgres")["image"]).to.equal(fakeImageId("ade-local/postgres:15-1"));
+            expect((mocks.named("ade-images-api").inputs["build"] as { args: Record<string, string> }).args["BASE_IMAGE"]).to.equal("ade-local/node:18-1");
+            expect(await valueOf(outputs["images"] as pulumi.Output<Record<string, string>>)).to.include({
+                "images.postgres": "ade-local/postgres:15-1",
+                "images.prometheus": "prom/prometheus:v2.53.2",
+            });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("refuses, naming each image and its config key, when an image can be had neither locally nor from its registry", async () => {
+        const mocks = new RecordingMocks(new Set(["postgres:15.8-bookworm", "adminer:4.8.1"]));
+        let failure: unknown;
+        try {
+            await runProgram("development", undefined, undefined, mocks);
+        } catch (error) {
+            failure = error;
+        }
+        expect(String((failure as Error | undefined)?.message)).to.equal(
+            [
+                'Stack "development" names images that cannot be had:',
+                "  images.postgres: image postgres:15.8-bookworm cannot be had: it is not on this Docker host and its registry answered: Got bad response from registry: 404 Not Found; pull or build it, or name an image that exists (pulumi config set --path images.postgres <image>)",
+                "  images.dbAdmin: image adminer:4.8.1 cannot be had: it is not on this Docker host and its registry answered: Got bad response from registry: 404 Not Found; pull or build it, or name an image that exists (pulumi config set --path images.dbAdmin <image>)",
+            ].join("\n"),
+        );
+        expect(mocks.ofType(CONTAINER)).to.deep.equal([]);
+    });
+
+    it("refuses a broken mirror file with the file named and the fix", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ade-mirrors-"));
+        const file = path.join(dir, "image-mirrors.json");
+        fs.writeFileSync(file, '{"version": 2, "mirrors": {}}');
+        try {
+            let failure: unknown;
+            await runProgram("testing", undefined, undefined, undefined, file).catch((e: unknown) => (failure = e));
+            expect(String((failure as Error | undefined)?.message)).to.equal(`${file}: version must be 1; run toolchain/build-images.sh to write it again`);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

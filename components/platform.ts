@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
+import type { StackImage } from "../config/imageMirrors";
 import type { Secrets } from "../config/load";
 import type { StackConfig } from "../config/schema";
 import { scrapeTargets } from "../monitoring/prometheus";
@@ -9,6 +10,7 @@ import { DevTools } from "./devTools";
 import { HealthTarget, HealthVerification } from "./healthVerification";
 import { Monitoring } from "./monitoring";
 import { Networks } from "./networks";
+import { Images } from "./images";
 import { containersRuntime } from "./runtime";
 
 export interface PlatformArgs {
@@ -19,6 +21,8 @@ export interface PlatformArgs {
     readonly secrets: Secrets;
     /** Directory relative paths in the config (build contexts, backups) are resolved against. */
     readonly rootDirectory: string;
+    /** Every image the stack runs, after the machine's image mirrors (config/load.ts). */
+    readonly images: readonly StackImage[];
 }
 
 /**
@@ -39,24 +43,27 @@ export class Platform extends pulumi.ComponentResource {
     public readonly containerNames: pulumi.Output<string[]>;
     public readonly healthReport: pulumi.Output<string>;
     public readonly databaseBackup: pulumi.Output<string | undefined>;
+    /** The image each config key makes this stack run on this machine (after its image mirrors). */
+    public readonly images: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: PlatformArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super("ade:platform:Platform", name, {}, opts);
         const { config: c, secrets } = args;
         const prefix = `${args.project}-${args.stack}`;
         const labels = { "ade.project": args.project, "ade.stack": args.stack, "ade.environment": c.environment };
-        const logging = c.logging;
+        const defaults = { labels, logging: c.logging };
         const hardened = c.security.hardened;
-
         const runtime = containersRuntime(prefix);
-        const networks = new Networks(`${name}-networks`, { prefix, labels }, { parent: this });
+
+        const images = this.resolveImages(name, args);
+        const networks = new Networks(`${name}-networks`, { prefix, labels, driver: runtime.networkDriver }, { parent: this });
 
         const database = new Database(
             `${name}-database`,
             {
                 prefix,
                 runtime,
-                image: c.images.postgres,
+                image: images.id("images.postgres"),
                 databaseName: c.database.name,
                 user: c.database.user,
                 password: secrets.databasePassword,
@@ -70,24 +77,22 @@ export class Platform extends pulumi.ComponentResource {
                 memoryMb: c.database.memoryMb,
                 cpus: c.database.cpus,
                 hardened,
-                labels,
-                logging,
+                ...defaults,
             },
             { parent: this },
         );
 
-        const defaults = { labels, logging };
         const application = {
-            project: args.project,
             config: c,
             secrets,
             database: { host: database.host, port: database.port.apply(String) },
             networks: { public: networks.publicNetworkName, internal: networks.internalNetworkName },
-            rootDirectory: args.rootDirectory,
             defaults,
         };
+        // Only the application waits, and only for the database; everything else starts at once.
         const services = Object.entries(c.services).map(([serviceName, s]) => {
-            const service = runtime.run(`${name}-${serviceName}`, applicationWorkload(serviceName, s, application), {
+            const image = images.id(s.build === undefined ? `services.${serviceName}.image` : `services.${serviceName}.build`);
+            const service = runtime.run(`${name}-${serviceName}`, applicationWorkload(serviceName, s, image, application), {
                 parent: this,
                 dependsOn: s.database ? [database] : [],
             });
@@ -101,17 +106,16 @@ export class Platform extends pulumi.ComponentResource {
                 runtime,
                 project: args.project,
                 environment: c.environment,
-                images: { prometheus: c.images.prometheus, grafana: c.images.grafana },
+                images: { prometheus: images.id("images.prometheus"), grafana: images.id("images.grafana") },
                 networkName: networks.publicNetworkName,
                 targets: scrapeTargets(c.services),
                 alerts: c.monitoring.alerts,
                 prometheus: c.monitoring.prometheus,
                 grafana: { ...c.monitoring.grafana, adminPassword: secrets.grafanaAdminPassword },
                 hardened,
-                labels,
-                logging,
+                ...defaults,
             },
-            { parent: this, dependsOn: services.map((s) => s.service.resource) },
+            { parent: this },
         );
 
         const devTools = c.debug.dbAdmin.enabled
@@ -119,21 +123,25 @@ export class Platform extends pulumi.ComponentResource {
                   `${name}-devtools`,
                   {
                       runtime,
-                      dbAdminImage: c.images.dbAdmin,
+                      dbAdminImage: images.id("images.dbAdmin"),
                       dbAdminHostPort: c.debug.dbAdmin.hostPort,
                       internalNetworkName: networks.internalNetworkName,
                       publicNetworkName: networks.publicNetworkName,
-                      labels,
-                      logging,
+                      ...defaults,
                   },
-                  { parent: this, dependsOn: [database] },
+                  { parent: this },
               )
             : undefined;
 
+        const prometheusUrl = `http://127.0.0.1:${c.monitoring.prometheus.hostPort}`;
         const targets: HealthTarget[] = [
-            ...services.map(({ serviceName, config: s }) => ({ name: serviceName, url: `http://127.0.0.1:${s.hostPort}${s.healthPath}` })),
-            { name: "prometheus", url: `http://127.0.0.1:${c.monitoring.prometheus.hostPort}/-/healthy` },
+            ...services.flatMap(({ serviceName, config: s }) => [
+                { name: serviceName, url: `http://127.0.0.1:${s.hostPort}${s.healthPath}` },
+                ...(s.readyPath === null ? [] : [{ name: `${serviceName} (ready)`, url: `http://127.0.0.1:${s.hostPort}${s.readyPath}` }]),
+            ]),
+            { name: "prometheus", url: `${prometheusUrl}/-/healthy` },
             { name: "grafana", url: `http://127.0.0.1:${c.monitoring.grafana.hostPort}/api/health` },
+            { name: "scrape targets", url: `${prometheusUrl}/api/v1/targets`, kind: "prometheus-targets" },
         ];
         if (devTools !== undefined) targets.push({ name: "dbadmin", url: `http://127.0.0.1:${c.debug.dbAdmin.hostPort}/` });
         const health = new HealthVerification(
@@ -147,7 +155,7 @@ export class Platform extends pulumi.ComponentResource {
                     .all([pulumi.all(services.map((s) => s.service.revision)), monitoring.containerIds, devTools?.containerId ?? ""])
                     .apply(([own, monitored, tools]) => [...own, ...monitored, tools]),
             },
-            { parent: this, dependsOn: [...services.map((s) => s.service.resource), monitoring, ...(devTools ? [devTools] : [])] },
+            { parent: this, dependsOn: [database, ...services.map((s) => s.service.resource), monitoring, ...(devTools ? [devTools] : [])] },
         );
 
         this.environment = pulumi.output(c.environment);
@@ -162,8 +170,10 @@ export class Platform extends pulumi.ComponentResource {
             .apply(([own, monitored]) => [...own, ...monitored]);
         this.healthReport = health.report;
         this.databaseBackup = database.lastBackup;
+        this.images = pulumi.output(Object.fromEntries(args.images.map((i) => [i.key, i.ref])));
         this.registerOutputs({
             environment: this.environment,
+            images: this.images,
             version: this.version,
             serviceUrls: this.serviceUrls,
             prometheusUrl: this.prometheusUrl,
@@ -174,5 +184,49 @@ export class Platform extends pulumi.ComponentResource {
             healthReport: this.healthReport,
             databaseBackup: this.databaseBackup,
         });
+    }
+
+    /**
+     * The stack's images as resources, resolved before any container that uses
+     * them is replaced: pulled (or found locally), or built from source.
+     */
+    private resolveImages(name: string, args: PlatformArgs): { id(key: string): pulumi.Output<string> } {
+        const c = args.config;
+        const byKey = new Map(args.images.map((i) => [i.key, i]));
+        const resourceName = (key: string) => key.replace(/^images\./, "").replace(/^services\.([^.]+)\.(image|build)$/, "$1");
+        const built = Object.entries(c.services).flatMap(([serviceName, s]) =>
+            s.build === undefined
+                ? []
+                : [
+                      [
+                          `services.${serviceName}.build`,
+                          {
+                              tag: `${args.project}/${serviceName}:${c.version}`,
+                              build: {
+                                  context: path.resolve(args.rootDirectory, s.build.context),
+                                  dockerfile: s.build.dockerfile,
+                                  args: { ...s.build.args, BASE_IMAGE: byKey.get("images.appBase")?.ref ?? c.images.appBase, APP_VERSION: c.version },
+                              },
+                              // Built inside the service's component before images had one of their own.
+                              aliases: [{ name: `${name}-${serviceName}-image`, parent: pulumi.createUrn(`${name}-${serviceName}`, "ade:platform:Service", this) }],
+                          },
+                      ] as const,
+                  ],
+        );
+        const images = new Images(
+            `${name}-images`,
+            {
+                pulled: Object.fromEntries(args.images.map((i) => [resourceName(i.key), { ref: i.ref }])),
+                built: Object.fromEntries(built.map(([key, image]) => [resourceName(key), image])),
+            },
+            { parent: this },
+        );
+        return {
+            id: (key) => {
+                const id = images.ids[resourceName(key)];
+                if (id === undefined) throw new Error(`no image for ${key}: the config names none (a bug in Platform)`);
+                return id;
+            },
+        };
     }
 }

@@ -50,10 +50,8 @@ export interface ImageBuild {
 export interface WorkloadSpec extends WorkloadDefaults {
     /** The service's name in its stack (`api`, `postgres`): Docker names end with it. */
     readonly service: string;
-    /** Image to run; with `build`, the tag the built image gets. */
+    /** Image to run (the id of a pulled or built image). */
     readonly image: pulumi.Input<string>;
-    /** Build the image from a local context instead of using an existing one. */
-    readonly build?: ImageBuild;
     /** Arguments to the image's entrypoint; the image's default command when absent. */
     readonly command?: pulumi.Input<string>[];
     /** Non-secret environment variables. Secrets never go here: use `secretFiles`. */

@@ -1,9 +1,11 @@
 /**
- * Reads the current stack's Pulumi config into a validated `StackConfig` and
- * the secrets as `pulumi.Output`s. The only place that touches `pulumi.Config`.
+ * Reads the current stack's Pulumi config into a validated `StackConfig`, the
+ * secrets as `pulumi.Output`s, and the images it runs on this machine (after
+ * the machine's image mirrors). The only place that touches `pulumi.Config`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { readImageMirrors, StackImage, stackImages } from "./imageMirrors";
 import { SECRET_KEY_NAMES, SecretKey, StackConfig } from "./schema";
 import { formatProblems, parseConfigValue, validateStackConfig } from "./validate";
 
@@ -12,6 +14,8 @@ export type Secrets = Record<SecretKey, pulumi.Output<string>>;
 export interface LoadedConfig {
     readonly config: StackConfig;
     readonly secrets: Secrets;
+    /** Every image the stack runs, by the config key that names it. */
+    readonly images: readonly StackImage[];
 }
 
 /** Throws a `pulumi.RunError` listing every problem when the stack's config is invalid. */
@@ -36,7 +40,9 @@ export function loadStackConfig(): LoadedConfig {
 
     const config = new pulumi.Config(project);
     const secrets = Object.fromEntries(SECRET_KEY_NAMES.map((k) => [k, config.requireSecret(k)])) as Secrets;
-    return { config: result.config, secrets };
+    const mirrors = readImageMirrors();
+    if (!mirrors.ok) throw new pulumi.RunError(mirrors.problem);
+    return { config: result.config, secrets, images: stackImages(result.config, mirrors.mirrors) };
 }
 
 /**

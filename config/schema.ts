@@ -72,6 +72,9 @@ const serviceSchema = z
         bindAddress: field(bindAddress().default("127.0.0.1"), { description: "host address the port is published on", envSpecific: true }),
         public: field(z.boolean().default(false), { description: "whether this service is the application's public entry" }),
         healthPath: field(z.string().startsWith("/", { error: "must start with /" }).default("/health"), { description: "HTTP liveness endpoint probed after every update" }),
+        readyPath: field(z.string().startsWith("/", { error: "must start with /" }).nullable().default("/ready"), {
+            description: "HTTP readiness endpoint (its dependencies reachable) probed after every update; null when the service has none",
+        }),
         metricsPath: field(z.string().startsWith("/", { error: "must start with /" }).nullable().default("/metrics"), {
             description: "Prometheus metrics endpoint; null when the service exposes none",
         }),

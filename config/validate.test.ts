@@ -48,7 +48,7 @@ const cases: Case[] = [
         title: "an unknown key inside a service",
         mutate: (v) => (v.services.api.replicas = 2),
         problems: [
-            "services.api.replicas: unknown key (allowed: image, build, port, hostPort, bindAddress, public, healthPath, metricsPath, database, secrets, env, memoryMb, cpus)",
+            "services.api.replicas: unknown key (allowed: image, build, port, hostPort, bindAddress, public, healthPath, readyPath, metricsPath, database, secrets, env, memoryMb, cpus)",
         ],
     },
     {

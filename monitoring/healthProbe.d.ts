@@ -2,6 +2,8 @@
 export interface Target {
     readonly name: string;
     readonly url: string;
+    /** `http` (default): passes on HTTP 200; `prometheus-targets`: Prometheus's /api/v1/targets, passes when every target is up. */
+    readonly kind?: "http" | "prometheus-targets";
 }
 
 export interface Result {

@@ -2,17 +2,20 @@
 // @ts-check
 /**
  * Health verification run by the platform's `@pulumi/command` step after every
- * update: probes each service's HTTP health endpoint until it answers 200 or the
- * deadline passes. Plain JavaScript so the command provider can run it with any
- * Node.js >= 18 and no build step.
+ * update: probes each target until it passes or the deadline passes. An `http`
+ * target passes when it answers 200 (liveness and readiness endpoints); a
+ * `prometheus-targets` target is Prometheus's /api/v1/targets and passes when
+ * every scrape target is up, so the monitoring cannot be blind while the
+ * update says healthy. Plain JavaScript so the command provider can run it
+ * with any Node.js >= 18 and no build step.
  *
- * Input (environment): ADE_HEALTH_TARGETS = JSON [{ "name": "api", "url": "http://127.0.0.1:8080/health" }],
+ * Input (environment): ADE_HEALTH_TARGETS = JSON [{ "name": "api", "url": "http://127.0.0.1:8080/health", "kind": "http" }],
  * ADE_HEALTH_DEADLINE_SECONDS, ADE_HEALTH_INTERVAL_SECONDS, ADE_HEALTH_REQUEST_TIMEOUT_SECONDS.
  */
 "use strict";
 
 /**
- * @typedef {{ name: string, url: string }} Target
+ * @typedef {{ name: string, url: string, kind?: "http" | "prometheus-targets" }} Target
  * @typedef {{ name: string, url: string, healthy: boolean, attempts: number, seconds: number, answer: string }} Result
  * @typedef {{ deadlineSeconds: number, intervalSeconds: number, requestTimeoutSeconds: number }} ProbeOptions
  */
@@ -25,20 +28,48 @@ function clip(text) {
 
 /**
  * One request; describes what the endpoint answered (or why it did not).
- * @param {string} url
+ * A new connection each time: a kept-alive one may be closed by the server
+ * between two probes.
+ * @param {Target} target
  * @param {number} timeoutSeconds
  * @returns {Promise<{ ok: boolean, answer: string }>}
  */
-async function probeOnce(url, timeoutSeconds) {
+async function probeOnce(target, timeoutSeconds) {
     try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(timeoutSeconds * 1000) });
-        const body = clip(await response.text());
+        const response = await fetch(target.url, { signal: AbortSignal.timeout(timeoutSeconds * 1000), headers: { connection: "close" } });
+        const text = await response.text();
+        if (target.kind === "prometheus-targets" && response.status === 200) return scrapeTargetsAnswer(text);
+        const body = clip(text);
         return { ok: response.status === 200, answer: `HTTP ${response.status}${body ? `: ${body}` : ""}` };
     } catch (error) {
         const cause = /** @type {{ cause?: { code?: string } }} */ (error).cause;
         const reason = cause?.code ?? (error instanceof Error ? error.message : String(error));
         return { ok: false, answer: `no answer (${reason})` };
     }
+}
+
+/**
+ * Whether every scrape target of Prometheus is up, from its /api/v1/targets answer.
+ * @param {string} text
+ * @returns {{ ok: boolean, answer: string }}
+ */
+function scrapeTargetsAnswer(text) {
+    /** @type {{ data?: { activeTargets?: { labels?: Record<string, string>, scrapeUrl?: string, health?: string, lastError?: string }[] } }} */
+    let body;
+    try {
+        body = JSON.parse(text);
+    } catch {
+        return { ok: false, answer: `not a Prometheus targets answer: ${clip(text)}` };
+    }
+    const targets = body.data?.activeTargets ?? [];
+    if (targets.length === 0) return { ok: false, answer: "Prometheus has no scrape targets yet" };
+    const notUp = targets.filter((t) => t.health !== "up");
+    if (notUp.length === 0) return { ok: true, answer: `all ${targets.length} scrape targets up` };
+    const described = notUp.map((t) => {
+        const job = t.labels?.job ?? t.scrapeUrl ?? "?";
+        return t.health === "unknown" ? `${job} (not scraped yet)` : `${job} (${clip(t.lastError || t.health || "down")})`;
+    });
+    return { ok: false, answer: `scrape targets not up: ${described.join(", ")}` };
 }
 
 /**
@@ -53,7 +84,7 @@ async function probeTarget(target, options) {
     let attempts = 0;
     for (;;) {
         attempts += 1;
-        const { ok, answer } = await probeOnce(target.url, options.requestTimeoutSeconds);
+        const { ok, answer } = await probeOnce(target, options.requestTimeoutSeconds);
         const seconds = (Date.now() - started) / 1000;
         if (ok || Date.now() + options.intervalSeconds * 1000 > deadline) {
             return { name: target.name, url: target.url, healthy: ok, attempts, seconds, answer };

@@ -45,18 +45,47 @@ export function toRuntimeConfig(entries: Record<string, unknown>): { config: Rec
     return { config, secretKeys };
 }
 
+/** The image id the mocks give an image reference: `sha256:` and the reference, readable in assertions. */
+export function fakeImageId(ref: string): string {
+    return `sha256:${ref}`;
+}
+
 export class RecordingMocks implements pulumi.runtime.Mocks {
     public readonly resources: RecordedResource[] = [];
+    /** Every invoke the program made, by token, with its arguments. */
+    public readonly calls: { token: string; inputs: Record<string, unknown> }[] = [];
+
+    /**
+     * @param missingImages image references neither on the Docker host nor in a registry;
+     *   every other image is on the host.
+     */
+    constructor(private readonly missingImages: ReadonlySet<string> = new Set()) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === "command:local:Command") state["stdout"] = `ran ${args.name}`;
+        if (args.type === "docker:index/remoteImage:RemoteImage") state["imageId"] = fakeImageId(String(args.inputs["name"]));
+        // Without a push, the real provider reports the local image id as the repo digest.
+        if (args.type === "docker:index/image:Image") state["repoDigest"] = fakeImageId(String(args.inputs["imageName"]));
         return { id: `${args.name}-id`, state };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-        throw new Error(`Mock not implemented: ${args.token}`);
+        this.calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
+        // The SDK reports a failed invoke by the RPC error's `details`, as the engine's gRPC errors carry it.
+        const fail = (message: string) => Object.assign(new Error(message), { details: message });
+        const name = String((args.inputs as { name?: unknown }).name);
+        switch (args.token) {
+            case "docker:index/getRemoteImage:getRemoteImage":
+                if (this.missingImages.has(name)) throw fail(`did not find docker image '${name}'`);
+                return { id: fakeImageId(name), name, repoDigest: "" };
+            case "docker:index/getRegistryImage:getRegistryImage":
+                if (this.missingImages.has(name)) throw fail("Got bad response from registry: 404 Not Found");
+                return { id: name, name, sha256Digest: "sha256:0000" };
+            default:
+                throw new Error(`Mock not implemented: ${args.token}`);
+        }
     }
 
     ofType(type: string): RecordedResource[] {
@@ -90,6 +119,12 @@ export function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean>
 const PROGRAM = path.join(ROOT, "index.ts");
 
 /**
+ * No image mirrors unless a test names a file: the machine's own mirror file
+ * (toolchain/build-images.sh writes one) must not change what unit tests see.
+ */
+export const NO_IMAGE_MIRRORS = path.join(ROOT, "tests", "no-such-image-mirrors.json");
+
+/**
  * Runs the real program (index.ts) against mocks for one stack and returns the
  * recorded resources and the program's exports.
  */
@@ -97,14 +132,17 @@ export async function runProgram(
     stack: string,
     config: { config: Record<string, string>; secretKeys: string[] } = stackFileConfig(stack),
     project: string = PROJECT,
+    mocks: RecordingMocks = new RecordingMocks(),
+    imageMirrors: string = NO_IMAGE_MIRRORS,
 ): Promise<{ mocks: RecordingMocks; outputs: Record<string, pulumi.Output<unknown>> }> {
-    const mocks = new RecordingMocks();
+    process.env["ADE_IMAGE_MIRRORS"] = imageMirrors;
     await pulumi.runtime.setMocks(mocks, project, stack, false);
     pulumi.runtime.setAllConfig(config.config, config.secretKeys);
     for (const key of Object.keys(require.cache)) {
         if (!key.includes("node_modules")) delete require.cache[key];
     }
-    const outputs = (await import(PROGRAM)) as Record<string, pulumi.Output<unknown>>;
+    const program = ((await import(PROGRAM)) as { default: () => Promise<Record<string, pulumi.Output<unknown>>> }).default;
+    const outputs = await program();
     // Let every registration settle before the test inspects them.
     await valueOf(outputs["containerNames"] ?? pulumi.output(undefined));
     await valueOf(outputs["healthReport"] ?? pulumi.output(undefined));

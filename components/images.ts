@@ -1,0 +1,113 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { ImageBuild } from "./workload";
+
+/** An image the stack runs as it is, pulled when the Docker host lacks it. */
+export interface PulledImage {
+    /** The reference to run (after the machine's mirrors). */
+    readonly ref: string;
+}
+
+/** An image built from local sources on every update (development's inner loop). */
+export interface BuiltImage {
+    /** Tag the build gets. */
+    readonly tag: string;
+    readonly build: ImageBuild;
+    /** Earlier places of the same resource (it lived under the service before). */
+    readonly aliases?: readonly pulumi.Input<pulumi.Alias | string>[];
+}
+
+export interface ImagesArgs {
+    /** Images to pull or confirm present, by key (`postgres`, `api`, ...). */
+    readonly pulled: Readonly<Record<string, PulledImage>>;
+    /** Images to build, by key. */
+    readonly built: Readonly<Record<string, BuiltImage>>;
+}
+
+/**
+ * Every image a stack runs, resolved before any container that uses it is
+ * touched: an image that cannot be pulled or built fails the update while the
+ * running containers stay as they are. Containers run images by id, so a new
+ * build or a moved tag replaces exactly the containers that run it.
+ */
+export class Images extends pulumi.ComponentResource {
+    /** Image id (`sha256:...`) by key. */
+    public readonly ids: Readonly<Record<string, pulumi.Output<string>>>;
+
+    constructor(name: string, args: ImagesArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        super("ade:platform:Images", name, {}, opts);
+        const ids: Record<string, pulumi.Output<string>> = {};
+        for (const [key, image] of Object.entries(args.pulled)) {
+            // Kept on destroy: the same image serves other stacks, and a rollback needs it.
+            const pulled = new docker.RemoteImage(`${name}-${key}`, { name: image.ref, keepLocally: true }, { parent: this });
+            ids[key] = pulled.imageId;
+        }
+        for (const [key, image] of Object.entries(args.built)) {
+            const built = new docker.Image(
+                `${name}-${key}`,
+                {
+                    imageName: image.tag,
+                    skipPush: true,
+                    buildOnPreview: false,
+                    build: {
+                        context: image.build.context,
+                        dockerfile: image.build.dockerfile,
+                        args: image.build.args,
+                        builderVersion: docker.BuilderVersion.BuilderV1,
+                        platform: "linux/amd64",
+                    },
+                },
+                { parent: this, aliases: image.aliases === undefined ? undefined : [...image.aliases] },
+            );
+            // Without a push, the provider reports the local image id as the repo digest.
+            ids[key] = built.repoDigest;
+        }
+        this.ids = ids;
+        this.registerOutputs({ ids });
+    }
+}
+
+/** An image the config names, and the config key that names it (for the fix). */
+export interface RequiredImage {
+    readonly key: string;
+    /** The reference to run (after the machine's mirrors). */
+    readonly ref: string;
+    /** What the config says, when a mirror stands in for it. */
+    readonly configured?: string;
+}
+
+/**
+ * Every required image that can be had neither from this Docker host nor from
+ * its registry, one line each with the fix; empty when all can. Runs in
+ * previews, so a plan never replaces a container whose image cannot be had.
+ */
+export async function unavailableImages(images: readonly RequiredImage[]): Promise<string[]> {
+    const problems = await Promise.all(
+        images.map(async (image): Promise<string | undefined> => {
+            try {
+                await docker.getRemoteImage({ name: image.ref });
+                return undefined;
+            } catch {
+                // Not on this host: the registry must have it.
+            }
+            try {
+                await docker.getRegistryImage({ name: image.ref });
+                return undefined;
+            } catch (error) {
+                const registryAnswer = firstLine(error);
+                const standsFor = image.configured === undefined || image.configured === image.ref ? "" : ` (this machine's mirror for ${image.configured})`;
+                return (
+                    `${image.key}: image ${image.ref}${standsFor} cannot be had: it is not on this Docker host and its registry answered: ${registryAnswer}; ` +
+                    `pull or build it, or name an image that exists (pulumi config set --path ${image.key} <image>)`
+                );
+            }
+        }),
+    );
+    return problems.filter((p): p is string => p !== undefined);
+}
+
+function firstLine(error: unknown): string {
+    const text = error instanceof Error ? error.message : String(error);
+    const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+    return lines.find((l) => !/^(invoke|error|failed)\b.*:$/i.test(l)) ?? lines[0] ?? "no answer";
+}
