@@ -21,15 +21,6 @@ export const PASSPHRASES: Record<StackName, string> = {
     production: "ade-local-production",
 };
 
-/** Images for a machine without a registry, built by toolchain/build-images.sh. */
-export const LOCAL_IMAGES = {
-    appBase: "ade-local/node:18-1",
-    postgres: "ade-local/postgres:15-1",
-    prometheus: "ade-local/prometheus:2-1",
-    grafana: "ade-local/grafana-standin:2",
-    dbAdmin: "ade-local/adminer:4-1",
-};
-
 /** Files and folders of the project the program needs at run time. */
 const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "tsconfig.json", "package.json", "core", "config", "stacks", "monitoring", "release", "promotion", "components", "cli", "bin", "app"];
 
@@ -109,7 +100,7 @@ export class Harness {
         });
     }
 
-    /** Rewrites one copied stack file: project prefix, harness ports, local images. Secure values stay as committed. */
+    /** Rewrites one copied stack file: project prefix and harness ports. Secure values stay as committed; images come from the machine's mirrors, as for every entry point. */
     private writeStackFile(stack: StackName): void {
         const doc = parseDocument(fs.readFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), "utf8"));
         const config = doc.get("config") as { items: { key: { value: string } }[] };
@@ -125,7 +116,6 @@ export class Harness {
         remap(["monitoring", "prometheus", "hostPort"]);
         remap(["monitoring", "grafana", "hostPort"]);
         remap(["debug", "dbAdmin", "hostPort"]);
-        if ((process.env["ADE_E2E_IMAGES"] ?? "local") === "local") doc.setIn(["config", key("images")], { ...LOCAL_IMAGES });
         fs.writeFileSync(path.join(this.dir, `Pulumi.${stack}.yaml`), doc.toString());
     }
 
@@ -300,6 +290,12 @@ export function dockerObjects(prefix: string): DockerObjects {
     };
 }
 
+/** A container's log, stdout and stderr together. */
+export function dockerLogs(container: string): string {
+    const result = spawnSync("docker", ["logs", container], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    return `${result.stdout}${result.stderr}`;
+}
+
 /** Removes the given Docker objects, containers first. */
 export function removeDockerObjects(objects: DockerObjects): void {
     if (objects.containers.length > 0) docker(["rm", "-f", "-v", ...objects.containers]);
@@ -329,8 +325,21 @@ export async function eventually<T>(seconds: number, check: () => Promise<T | un
     }
 }
 
-export async function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(url, { headers, signal: AbortSignal.timeout(5000) });
+export function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+    return requestJson("GET", url, headers);
+}
+
+export function postJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+    return requestJson("POST", url, headers);
+}
+
+/**
+ * One request on a connection of its own (`Connection: close`): a kept-alive
+ * connection reused after the server's idle timeout fails with "other side
+ * closed", and a test must not depend on that race.
+ */
+async function requestJson(method: string, url: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(url, { method, headers: { ...headers, connection: "close" }, signal: AbortSignal.timeout(5000) });
     const text = await response.text();
     let body: unknown = text;
     try {

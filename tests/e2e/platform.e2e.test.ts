@@ -1,8 +1,9 @@
 import { expect } from "chai";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { docker, eventually, getJson, Harness, PulumiError, skipWithoutPlugins, STACKS, StackName } from "./harness";
+import { docker, dockerLogs, eventually, getJson, Harness, postJson, PulumiError, skipWithoutPlugins, STACKS, StackName } from "./harness";
 
 /**
  * The platform for real: the Pulumi engine, the docker and command providers
@@ -90,8 +91,8 @@ describe("platform end to end", function () {
 
     it("keeps the database's data across a second up", async () => {
         const url = `http://127.0.0.1:${apiPort("development")}/visits`;
-        const first = (await (await fetch(url, { method: "POST" })).json()) as { count: number };
-        const second = (await (await fetch(url, { method: "POST" })).json()) as { count: number };
+        const first = (await postJson(url)).body as { count: number };
+        const second = (await postJson(url)).body as { count: number };
         expect(second.count).to.equal(first.count + 1);
         const again = await h.phase("up development (no changes)", () => h.up("development"));
         expect(again.stdout).to.match(/unchanged/);
@@ -158,6 +159,53 @@ describe("platform end to end", function () {
         }
     });
 
+    it("delivers production's secrets as 0400 files owned by the reading user, on a read-only mount", () => {
+        const prefix = `${h.project}-production`;
+        const list = (c: string, dir: string) => docker(["exec", c, "sh", "-c", `ls -ln ${dir} | tail -n +2 | awk '{print $1, $3":"$4, $9}'`]);
+        expect(list(`${prefix}-api`, "/run/ade/secrets")).to.equal("-r-------- 1000:1000 app-secret-key\n-r-------- 1000:1000 database-password");
+        expect(list(`${prefix}-postgres`, "/run/ade/secrets")).to.equal("-r-------- 999:999 database-password");
+        expect(list(`${prefix}-grafana`, "/run/ade/secrets")).to.equal("-r-------- 472:0 grafana-admin-password");
+        const write = spawnSync("docker", ["exec", `${prefix}-api`, "sh", "-c", "echo x > /run/ade/secrets/new || echo x > /app/new"], { encoding: "utf8" });
+        expect(write.status).to.not.equal(0);
+        expect(write.stderr).to.match(/Read-only file system/);
+    });
+
+    it("connects production's application to its database and signs its answers", async () => {
+        const posted = (await postJson(`http://127.0.0.1:${apiPort("production")}/visits`)).body as { count: number; signature: string };
+        expect(posted.count).to.equal(1);
+        expect(posted.signature).to.match(/^[0-9a-f]{64}$/);
+    });
+
+    it("keeps production's Grafana behind the admin password", async () => {
+        const url = `http://127.0.0.1:${h.port("production", 30300)}/api/datasources`;
+        expect((await getJson(url)).status).to.equal(401);
+        const auth = { Authorization: `Basic ${Buffer.from(`admin:${secrets.get("production:grafanaAdminPassword") ?? ""}`).toString("base64")}` };
+        const ds = await getJson(url, auth);
+        expect(ds.status).to.equal(200);
+        expect(ds.body as Record<string, unknown>[]).to.have.length(1);
+        const search = await getJson(`http://127.0.0.1:${h.port("production", 30300)}/api/search`, auth);
+        expect((search.body as { uid: string; title: string }[]).map((d) => [d.uid, d.title])).to.deep.equal([["ade-platform", "ADE Platform (production)"]]);
+    });
+
+    it("backs production's database up before an update that touches it, and the backup restores", async () => {
+        h.setConfig("production", "database.memoryMb", "640");
+        await h.phase("up production (database limit changed)", () => h.up("production"));
+        const backup = h.pulumi("production", ["stack", "output", "databaseBackup"]).stdout.trim();
+        const file = /^backup: (.+\.dump)$/.exec(backup)?.[1];
+        expect(file, backup).to.be.a("string");
+        const pg = `${h.project}-production-postgres`;
+        const psql = (sql: string) => docker(["exec", pg, "sh", "-c", `PGPASSWORD="$(cat "$POSTGRES_PASSWORD_FILE")" psql -h 127.0.0.1 -U ade -d ade -tAc "${sql}"`]);
+        expect(psql("SELECT count(*) FROM visit_counter")).to.equal("1");
+        psql("DELETE FROM visit_counter");
+        const restore = spawnSync(
+            "bash",
+            ["-c", `docker exec -i ${pg} sh -c 'PGPASSWORD="$(cat "$POSTGRES_PASSWORD_FILE")" pg_restore -h 127.0.0.1 -U ade -d ade --clean --if-exists' < "${file ?? ""}"`],
+            { encoding: "utf8" },
+        );
+        expect(restore.status, restore.stderr).to.equal(0);
+        expect(psql("SELECT count(*) FROM visit_counter")).to.equal("1");
+    });
+
     it("updates the application version in place and verifies its health", async () => {
         h.setConfig("development", "version", "0.1.1");
         const out = await h.phase("up development (version 0.1.1)", () => h.up("development"));
@@ -195,14 +243,14 @@ describe("platform end to end", function () {
         expect(h.dockerObjects().volumes).to.deep.equal([]);
     });
 
-    it("never shows a secret in stack files, state, docker inspect or the program's output", () => {
+    it("never shows a secret in stack files, state, docker inspect, container logs or the program's output", () => {
         const values = [...secrets.values()];
         expect(values.every((v) => v.length >= 16)).to.equal(true);
         const haystacks: [string, string][] = [
             ...STACKS.map((s): [string, string] => [`Pulumi.${s}.yaml`, fs.readFileSync(path.join(h.dir, `Pulumi.${s}.yaml`), "utf8")]),
             ...listFiles(h.stateDir).map((f): [string, string] => [f, fs.readFileSync(f, "utf8")]),
             ["pulumi output", h.transcript.join("\n")],
-            ["docker inspect", inspectedDuringRun.join("\n")],
+            ["docker inspect and logs", inspectedDuringRun.join("\n")],
         ];
         expect(inspectedDuringRun.length).to.be.greaterThan(0);
         for (const [where, text] of haystacks) {
@@ -210,12 +258,12 @@ describe("platform end to end", function () {
         }
     });
 
-    // docker inspect of every container, taken while they ran (before destroy).
+    // docker inspect and the logs of every container, taken while they ran (before destroy).
     const inspectedDuringRun: string[] = [];
     beforeEach(function () {
         if (this.currentTest?.title.startsWith("destroys") === true) {
             const { containers } = h.dockerObjects();
-            if (containers.length > 0) inspectedDuringRun.push(docker(["inspect", ...containers]));
+            if (containers.length > 0) inspectedDuringRun.push(docker(["inspect", ...containers]), ...containers.map((c) => dockerLogs(c)));
         }
     });
 });
