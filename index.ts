@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { unavailableImages } from "./components/images";
 import { Platform } from "./components/platform";
 import { loadStackConfig } from "./config/load";
+import { SOURCE_ROOT } from "./core/paths";
 
 export = async () => {
     const { config, secrets, images } = loadStackConfig();
@@ -15,7 +16,7 @@ export = async () => {
         config,
         secrets,
         images,
-        rootDirectory: __dirname,
+        rootDirectory: SOURCE_ROOT,
     });
 
     return {

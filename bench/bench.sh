@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run bench`: the toolchain, the Docker engine, the local images and
-# Debian's docker-compose (the peer of the cold-up figure), then bench/run.ts.
+# Debian's docker-compose (the peer of the cold-up figure), then bench/run.ts (compiled to dist/).
 #
 #   ADE_BENCH_RUNS=3          runs per figure (default 3)
 #   ADE_BENCH_ONLY=cold,noop  only these sections (scale, cold, noop, update, releases, suites)
@@ -17,4 +17,5 @@ if ! command -v docker-compose >/dev/null; then
 fi
 bash toolchain/ensure-docker.sh
 bash toolchain/build-images.sh
-exec node node_modules/.bin/ts-node --transpile-only bench/run.ts
+node bin/build.js
+exec node dist/bench/run.js

@@ -20,6 +20,7 @@ import { evaluate } from "./scale";
 import { suites } from "./suites";
 import { timeRuns } from "./stats";
 import { versionUpdate } from "./update";
+import { SOURCE_ROOT } from "../core/paths";
 
 const PORT_BASE = 3;
 const RUNS = Number(process.env["ADE_BENCH_RUNS"] ?? 3);
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
         await waitForQuiet();
         await suites(RUNS, report, { e2e: process.env["ADE_BENCH_E2E"] !== "0" });
     });
-    report.write(process.env["ADE_BENCH_OUT"] ?? path.join(__dirname, "RESULTS.md"), { runs: RUNS, started, seconds: (Date.now() - started.getTime()) / 1000 });
+    report.write(process.env["ADE_BENCH_OUT"] ?? path.join(SOURCE_ROOT, "bench", "RESULTS.md"), { runs: RUNS, started, seconds: (Date.now() - started.getTime()) / 1000 });
     if (failures.length > 0) throw new Error(`sections failed: ${failures.join(", ")} (see above and bench/RESULTS.md)`);
 }
 

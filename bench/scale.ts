@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "../config/load";
 import { Platform } from "../components/platform";
-import { NO_IMAGE_MIRRORS, PROJECT, RecordingMocks, stackFileConfig, valueOf } from "../tests/mocks";
+import { NO_IMAGE_MIRRORS, PROJECT, RecordingMocks, stackFileConfig, valueOf, withoutPromiseStacks } from "../tests/mocks";
 
 /** Production's stack config with `count` prebuilt services instead of the one built from app/. */
 export function configWithServices(count: number): { config: Record<string, string>; secretKeys: string[] } {
@@ -25,10 +25,12 @@ export async function evaluate(count: number): Promise<number> {
     await pulumi.runtime.setMocks(mocks, PROJECT, "production", false);
     const { config, secretKeys } = configWithServices(count);
     pulumi.runtime.setAllConfig(config, secretKeys);
-    const loaded = loadStackConfig();
-    const platform = new Platform("ade", { project: PROJECT, stack: "production", ...loaded, rootDirectory: process.cwd() });
-    await valueOf(platform.containerNames);
-    await valueOf(platform.healthReport);
+    await withoutPromiseStacks(async () => {
+        const loaded = loadStackConfig();
+        const platform = new Platform("ade", { project: PROJECT, stack: "production", ...loaded, rootDirectory: process.cwd() });
+        await valueOf(platform.containerNames);
+        await valueOf(platform.healthReport);
+    });
     // Lets every registration finish before the next evaluation replaces the mocks.
     await pulumi.runtime.disconnect();
     return mocks.resources.length;

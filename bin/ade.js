@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly: the project ships no build step.
+// The `ade` command line: the compiled CLI in dist/, built first when a source changed.
 "use strict";
-require("ts-node").register({ transpileOnly: true, project: require("path").join(__dirname, "..", "tsconfig.json") });
-require("../cli/main")
+require("./build").ensureBuilt();
+require("../dist/cli/main")
     .main(process.argv)
     .then((code) => {
         process.exitCode = code;

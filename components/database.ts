@@ -4,10 +4,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import type { Runtime } from "./runtime";
 import { dockerLabels, SECRETS_DIR, WorkloadDefaults } from "./workload";
+import { SOURCE_ROOT } from "../core/paths";
 
 export const POSTGRES_PORT = 5432;
 const PASSWORD_FILE = `${SECRETS_DIR}/database-password`;
-const BACKUP_SCRIPT = path.join(__dirname, "db-backup.sh");
+const BACKUP_SCRIPT = path.join(SOURCE_ROOT, "components", "db-backup.sh");
 
 export interface DatabaseBackup {
     /** Directory on the host the dumps go to; relative paths are relative to the project root. */

@@ -2,8 +2,9 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import type { Target as HealthTarget } from "../monitoring/healthProbe";
+import { SOURCE_ROOT } from "../core/paths";
 
-const PROBE_SCRIPT = path.join(__dirname, "..", "monitoring", "healthProbe.js");
+const PROBE_SCRIPT = path.join(SOURCE_ROOT, "monitoring", "healthProbe.js");
 
 /** What to probe: a name for messages, a URL as reached from the host, and how to judge the answer. */
 export type { Target as HealthTarget } from "../monitoring/healthProbe";

@@ -12,8 +12,16 @@ const COMMAND = "command:local:Command";
 type Inputs = Record<string, unknown>;
 const stacks = ["development", "testing", "production"] as const;
 
-async function resourcesOf(stack: string): Promise<RecordingMocks> {
-    return (await runProgram(stack)).mocks;
+const evaluated = new Map<string, Promise<RecordingMocks>>();
+
+/** The resources the committed stack file makes the program register; evaluated once per stack. */
+function resourcesOf(stack: string): Promise<RecordingMocks> {
+    let mocks = evaluated.get(stack);
+    if (mocks === undefined) {
+        mocks = runProgram(stack).then((r) => r.mocks);
+        evaluated.set(stack, mocks);
+    }
+    return mocks;
 }
 
 /** The long-running containers (not the one-shot ones that deliver files). */

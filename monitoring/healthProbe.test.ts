@@ -17,7 +17,44 @@ async function serve(status: number, body: string, healthyAfter = Infinity): Pro
     return { url: `http://127.0.0.1:${port}/health`, close: () => server.close(), hits: () => hits };
 }
 
-const fast = { deadlineSeconds: 1.5, intervalSeconds: 0.1, requestTimeoutSeconds: 0.5 };
+const fast = { deadlineSeconds: 0.6, intervalSeconds: 0.05, requestTimeoutSeconds: 0.3 };
+
+/** A loopback Prometheus answering /api/v1/targets with these targets. */
+async function prometheus(targets: object[]): Promise<{ url: string; close: () => void }> {
+    const server = http.createServer((_req, res) => {
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ status: "success", data: { activeTargets: targets, droppedTargets: [] } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}/api/v1/targets`, close: () => server.close() };
+}
+
+describe("health probe: Prometheus's scrape targets", () => {
+    const target = (job: string, health: string, lastError = "") => ({ labels: { job }, scrapeUrl: `http://${job}/metrics`, health, lastError });
+    const cases: { title: string; targets: object[]; healthy: boolean; answer: string }[] = [
+        { title: "passes when every target is up", targets: [target("api", "up"), target("grafana", "up")], healthy: true, answer: "all 2 scrape targets up" },
+        {
+            title: "names each target that is down, with Prometheus's error",
+            targets: [target("api", "down", 'Get "http://api:8080/metrics": dial tcp: lookup api on 127.0.0.11:53: no such host'), target("grafana", "up")],
+            healthy: false,
+            answer: 'scrape targets not up: api (Get "http://api:8080/metrics": dial tcp: lookup api on 127.0.0.11:53: no such host)',
+        },
+        { title: "waits for targets not scraped yet", targets: [target("api", "unknown")], healthy: false, answer: "scrape targets not up: api (not scraped yet)" },
+        { title: "fails while Prometheus has no targets", targets: [], healthy: false, answer: "Prometheus has no scrape targets yet" },
+    ];
+    for (const c of cases) {
+        it(c.title, async () => {
+            const server = await prometheus(c.targets);
+            try {
+                const [result] = await probeAll([{ name: "scrape targets", url: server.url, kind: "prometheus-targets" }], fast);
+                expect([result?.healthy, result?.answer]).to.deep.equal([c.healthy, c.answer]);
+            } finally {
+                server.close();
+            }
+        });
+    }
+});
 
 describe("health probe", () => {
     it("passes when every service answers 200", async () => {
@@ -34,7 +71,8 @@ describe("health probe", () => {
     it("retries until a service becomes healthy within the deadline", async () => {
         const api = await serve(503, "starting", 3);
         try {
-            const [result] = await probeAll([{ name: "api", url: api.url }], fast);
+            // A long deadline costs nothing here: the probe returns as soon as the service is healthy.
+            const [result] = await probeAll([{ name: "api", url: api.url }], { ...fast, deadlineSeconds: 20 });
             expect(result?.healthy).to.equal(true);
             expect(result?.attempts).to.equal(4);
         } finally {

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { SOURCE_ROOT } from "../core/paths";
 
 export interface RecordedResource {
     readonly type: string;
@@ -14,7 +15,7 @@ export interface RecordedResource {
 }
 
 export const PROJECT = "ade";
-export const ROOT = path.resolve(__dirname, "..");
+export const ROOT = SOURCE_ROOT;
 
 /** Fake values the tests give the stack's secrets; they must never show up in plain inputs. */
 export const FAKE_SECRETS: Record<string, string> = {
@@ -116,7 +117,7 @@ export function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean>
     return pulumi.isSecret(output);
 }
 
-const PROGRAM = path.join(ROOT, "index.ts");
+const PROGRAM = require.resolve("../index");
 
 /**
  * No image mirrors unless a test names a file: the machine's own mirror file
@@ -138,13 +139,30 @@ export async function runProgram(
     process.env["ADE_IMAGE_MIRRORS"] = imageMirrors;
     await pulumi.runtime.setMocks(mocks, project, stack, false);
     pulumi.runtime.setAllConfig(config.config, config.secretKeys);
-    for (const key of Object.keys(require.cache)) {
-        if (!key.includes("node_modules")) delete require.cache[key];
-    }
     const program = ((await import(PROGRAM)) as { default: () => Promise<Record<string, pulumi.Output<unknown>>> }).default;
-    const outputs = await program();
-    // Let every registration settle before the test inspects them.
-    await valueOf(outputs["containerNames"] ?? pulumi.output(undefined));
-    await valueOf(outputs["healthReport"] ?? pulumi.output(undefined));
+    const outputs = await withoutPromiseStacks(async () => {
+        const exported = await program();
+        // Let every registration settle before the test inspects them.
+        await valueOf(exported["containerNames"] ?? pulumi.output(undefined));
+        await valueOf(exported["healthReport"] ?? pulumi.output(undefined));
+        return exported;
+    });
     return { mocks, outputs };
+}
+
+/**
+ * Runs `fn` with V8 capturing no stack frames. The SDK records a stack trace for
+ * every promise behind every output property, only to describe leaked promises,
+ * which mocks never print; capturing and formatting those traces was most of a
+ * mocked evaluation's CPU time. The SDK still captures the frames it needs for
+ * resources' source positions (it raises the limit itself there).
+ */
+export async function withoutPromiseStacks<T>(fn: () => Promise<T>): Promise<T> {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        return await fn();
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
 }

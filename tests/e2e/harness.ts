@@ -9,8 +9,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, parseDocument } from "yaml";
+import { SOURCE_ROOT } from "../../core/paths";
 
-export const REPO = path.resolve(__dirname, "..", "..");
+export const REPO = SOURCE_ROOT;
 export const STACKS = ["development", "testing", "production"] as const;
 export type StackName = (typeof STACKS)[number];
 

@@ -182,7 +182,7 @@ describe("platform end to end", function () {
         const auth = { Authorization: `Basic ${Buffer.from(`admin:${secrets.get("production:grafanaAdminPassword") ?? ""}`).toString("base64")}` };
         const ds = await getJson(url, auth);
         expect(ds.status).to.equal(200);
-        expect(ds.body as Record<string, unknown>[]).to.have.length(1);
+        expect(ds.body).to.have.length(1);
         const search = await getJson(`http://127.0.0.1:${h.port("production", 30300)}/api/search`, auth);
         expect((search.body as { uid: string; title: string }[]).map((d) => [d.uid, d.title])).to.deep.equal([["ade-platform", "ADE Platform (production)"]]);
     });

@@ -13,8 +13,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, parseDocument } from "yaml";
+import { SOURCE_ROOT } from "../../core/paths";
 
-const REPO = path.resolve(__dirname, "..", "..");
+const REPO = SOURCE_ROOT;
 const PROJECT = "ade-e2e-promote";
 const PASSPHRASES: Record<string, string> = {
     development: "ade-local-development",
