@@ -50,7 +50,7 @@ export async function releases(h: Harness, runs: number, report: Report): Promis
             await waitAllHealthy(names);
             const total = Number(process.hrtime.bigint() - started) / 1e9;
             const failure = deploy.lines.find((l) => /^release \S+ failed on development: /.test(l.text));
-            if (deploy.status !== 1 || failure === undefined || !deploy.stderr.includes("rolled back automatically")) {
+            if (deploy.status !== 1 || failure === undefined || !deploy.stderr.includes("put back what ran before")) {
                 throw new Error(`ade deploy of a broken release did not fail and roll back as expected (exit ${deploy.status}):\n${deploy.stdout.slice(-3000)}\n${deploy.stderr.slice(-3000)}`);
             }
             await expectVersion(api, running);

@@ -27,7 +27,8 @@ export async function readReleases(stack: Stack, root: string, stackName: string
 
 export type Verification =
     | { readonly ok: true; readonly outputs: OutputMap; readonly update: Release; readonly lines: string[] }
-    | { readonly ok: false; readonly failure: string };
+    /** `update`: `pulumi up` failed; `verification`: it succeeded but a service did not answer healthy. */
+    | { readonly ok: false; readonly stage: "update" | "verification"; readonly failure: string };
 
 export interface UpAndVerifyOptions {
     readonly root: string;
@@ -52,7 +53,7 @@ export async function upAndVerify(stack: Stack, options: UpAndVerifyOptions): Pr
         outputs = result.outputs;
     } catch (error) {
         progress.finish();
-        return { ok: false, failure: updateFailure(error) };
+        return { ok: false, stage: "update", failure: updateFailure(error) };
     }
     progress.finish();
     const urls = (outputs["serviceUrls"]?.value ?? {}) as Record<string, string>;
@@ -64,7 +65,7 @@ export async function upAndVerify(stack: Stack, options: UpAndVerifyOptions): Pr
     });
     const unhealthy = probed.filter((p) => !p.healthy);
     if (unhealthy.length > 0) {
-        return { ok: false, failure: `Health verification failed after the update: ${unhealthy.map((p) => `"${p.name}" (${p.answer})`).join(", ")}` };
+        return { ok: false, stage: "verification", failure: `Health verification failed after the update: ${unhealthy.map((p) => `"${p.name}" (${p.answer})`).join(", ")}` };
     }
     const releases = await readReleases(stack, options.root, options.stackName, options.project);
     const update = releases[0];

@@ -84,7 +84,9 @@ describe("release history", () => {
             'stack "development" has 1 earlier verified release(s) before the current 1.1.0, not 2 (releases that verified healthy: 1.1.0, 1.0.0)',
         ],
         ["--steps 0 is refused", { kind: "steps", steps: 0 }, "--steps must be a whole number of releases, 1 or more (got 0)"],
-        ["after a failed deploy, the newest verified update is the target", { kind: "lastVerified" }, 6],
+        ["after a failed deploy, what ran before (the newest update that succeeded) is the target", { kind: "previous" }, 6],
+        ["an update that succeeded can be put back by its number, verified or not", { kind: "update", update: 1 }, 1],
+        ["an update that failed cannot be put back", { kind: "update", update: 5 }, 'update #5 of stack "development" is not an update that succeeded'],
     ];
     for (const [title, request, expected] of targets) {
         it(title, () => {
@@ -98,18 +100,25 @@ describe("release history", () => {
     }
 
     it("refuses a rollback on an empty history", () => {
-        expect(findRollbackTarget([], { kind: "lastVerified" }, "testing")).to.deep.equal({
+        expect(findRollbackTarget([], { kind: "previous" }, "testing")).to.deep.equal({
             ok: false,
             problem: 'stack "testing" has no updates in its history: there is nothing to roll back to (deploy a release first: ade deploy testing)',
         });
     });
 
-    it("refuses a rollback when nothing ever verified healthy", () => {
+    it("puts back what ran before a failed deploy even when nothing ever verified healthy", () => {
         const unverified: Release[] = parseReleases(ENTRIES, "ade", []);
-        expect(findRollbackTarget(unverified, { kind: "lastVerified" }, "development")).to.deep.equal({
+        const previous = findRollbackTarget(unverified, { kind: "previous" }, "development");
+        expect(previous.ok ? [previous.release.update, previous.release.health] : previous.problem).to.deep.equal([6, "unverified"]);
+        const onlyFailures = parseReleases([update("2026-11-24T10:04:00Z", "release 1.2.0", "failed", "1.2.0")], "ade", []);
+        expect(findRollbackTarget(onlyFailures, { kind: "previous" }, "development")).to.deep.equal({
             ok: false,
-            problem: 'no update of stack "development" ever verified healthy, so there is no release to roll back to',
+            problem: 'no update of stack "development" ever succeeded, so nothing ran before to put back',
         });
+    });
+
+    it("refuses a rollback to a version that never verified healthy", () => {
+        const unverified: Release[] = parseReleases(ENTRIES, "ade", []);
         expect(findRollbackTarget(unverified, { kind: "to", version: "1.0.0" }, "development")).to.deep.equal({
             ok: false,
             problem: 'release 1.0.0 never verified healthy on stack "development" (its updates: #2 unverified); no release of it ever verified healthy',

@@ -48,8 +48,10 @@ export interface Release {
 export type RollbackRequest =
     | { readonly kind: "to"; readonly version: string }
     | { readonly kind: "steps"; readonly steps: number }
-    /** The newest update that verified healthy, whatever its version (after a failed deploy). */
-    | { readonly kind: "lastVerified" };
+    /** What ran before a failed deploy: the newest update that succeeded, verified or not. */
+    | { readonly kind: "previous" }
+    /** One update by its number, verified or not (to put back what ran before). */
+    | { readonly kind: "update"; readonly update: number };
 
 export type RollbackTarget = { readonly ok: true; readonly release: Release } | { readonly ok: false; readonly problem: string };
 
@@ -85,9 +87,13 @@ export function findRollbackTarget(releases: readonly Release[], request: Rollba
     const choices = distinct(verified.map((r) => r.version ?? ""));
     const offer = choices.length === 0 ? "no release of it ever verified healthy" : `releases that verified healthy: ${choices.join(", ")}`;
     switch (request.kind) {
-        case "lastVerified": {
-            const release = verified[0];
-            return release === undefined ? { ok: false, problem: `no update of stack "${stack}" ever verified healthy, so there is no release to roll back to` } : { ok: true, release };
+        case "update": {
+            const release = releases.find((r) => r.update === request.update && r.result === "succeeded");
+            return release === undefined ? { ok: false, problem: `update #${request.update} of stack "${stack}" is not an update that succeeded` } : { ok: true, release };
+        }
+        case "previous": {
+            const release = releases.find((r) => r.result === "succeeded");
+            return release === undefined ? { ok: false, problem: `no update of stack "${stack}" ever succeeded, so nothing ran before to put back` } : { ok: true, release };
         }
         case "to": {
             const release = verified.find((r) => r.version === request.version);

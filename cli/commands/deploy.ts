@@ -62,6 +62,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         throw new UserError(`preview of ${options.stack} failed: ${updateFailure(error)}; nothing was changed`);
     }
 
+    // What runs now: put back if this update fails, whether or not it ever verified healthy.
+    const before = findRollbackTarget(await readReleases(stack, root, options.stack, project), { kind: "previous" }, options.stack);
     const progress = new Progress(`deploying release ${version} to ${options.stack}`, { mode: progressMode(), write });
     const verification = await upAndVerify(stack, { root, stackName: options.stack, project, message, config, progress });
     if (verification.ok) {
@@ -74,18 +76,23 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
 
     const failed = `release ${version} failed on ${options.stack}: ${verification.failure}`;
     write(`${failed}\n`);
-    const target = findRollbackTarget(await readReleases(stack, root, options.stack, project), { kind: "lastVerified" }, options.stack);
-    if (!target.ok) throw new UserError(`${failed}\nno automatic rollback: ${target.problem}; the stack is as the failed update left it`);
-    write(`rolling back automatically to release ${target.release.version ?? "?"} (update #${target.release.update}), the newest that verified healthy\n`);
+    if (!before.ok) throw new UserError(`${failed}\nnothing to put back: ${before.problem}; the stack is as the failed update left it`);
+    const previous = before.release;
+    const what = `release ${previous.version ?? "?"} (update #${previous.update}, ${previous.health})`;
+    write(`putting back what ran before: ${what}\n`);
     let back;
     try {
-        back = await rollback({ stack: options.stack, lastVerified: true, reason: `release ${version} failed: ${verification.failure}`, root, write });
+        back = await rollback({ stack: options.stack, restore: previous.update, reason: `release ${version} failed: ${verification.failure}`, root, write });
     } catch (error) {
         // A bug in the rollback keeps its trace; a refused or failed rollback is the user's news.
         if (!(error instanceof UserError)) throw error;
-        throw new UserError(`${failed}\nthe automatic rollback failed too: ${error.message}`);
+        throw new UserError(`${failed}\nputting back ${what} failed too: ${error.message}`);
     }
-    throw new UserError(`${failed}\nrolled back automatically: release ${back.target.version ?? "?"} is running on ${options.stack} and verified healthy (update #${back.update.update})`);
+    const state =
+        back.update === undefined
+            ? `running again, not healthy (it never verified healthy): ${back.unhealthy ?? ""}`
+            : `running again and verified healthy (update #${back.update.update})`;
+    throw new UserError(`${failed}\nput back what ran before: ${what} is ${state}`);
 }
 
 export function register(program: Command): void {

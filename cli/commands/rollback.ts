@@ -25,8 +25,11 @@ export interface RollbackOptions {
     readonly to?: string;
     /** How many verified releases back from the running one; 1 when neither is given. */
     readonly steps?: number;
-    /** Roll back to the newest update that verified healthy, whatever its version (after a failed deploy). */
-    readonly lastVerified?: boolean;
+    /**
+     * Put back this update (by its number in the stack's history) whether or not it
+     * verified healthy: what ran before a failed deploy. Its health is reported, not required.
+     */
+    readonly restore?: number;
     /** Why, for the update message. */
     readonly reason?: string;
     readonly root?: string;
@@ -36,8 +39,10 @@ export interface RollbackOptions {
 export interface RollbackResult {
     /** The earlier update whose release now runs again. */
     readonly target: Release;
-    /** The rollback's own update. */
-    readonly update: Release;
+    /** The rollback's own update, when it succeeded. */
+    readonly update: Release | undefined;
+    /** Why the stack did not verify healthy afterwards (only for a `restore` of an update that never verified). */
+    readonly unhealthy?: string;
 }
 
 export async function rollback(options: RollbackOptions): Promise<RollbackResult> {
@@ -92,6 +97,10 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     const progress = new Progress(`rolling ${options.stack} back to ${version}`, { mode: progressMode(), write });
     const verification = await upAndVerify(stack, { root, stackName: options.stack, project, message, config: validation.config, progress });
     if (!verification.ok) {
+        if (options.restore !== undefined && verification.stage === "verification" && target.health !== "verified") {
+            write(`update #${target.update} is running again on ${options.stack}, but does not answer healthy (as before: it never verified healthy): ${verification.failure}\n`);
+            return { target, update: undefined, unhealthy: verification.failure };
+        }
         throw new UserError(`rollback of ${options.stack} to release ${version} failed: ${verification.failure} (the stack file before the rollback is in ${backup})`);
     }
     for (const line of verification.lines) write(`${line}\n`);
@@ -100,7 +109,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
 }
 
 function rollbackRequest(options: RollbackOptions): RollbackRequest {
-    if (options.lastVerified === true) return { kind: "lastVerified" };
+    if (options.restore !== undefined) return { kind: "update", update: options.restore };
     if (options.to !== undefined && options.steps !== undefined) throw new UserError("give either --to <version> or --steps <n>, not both");
     if (options.to !== undefined) {
         const version = parseVersion(options.to);

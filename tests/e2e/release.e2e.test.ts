@@ -97,7 +97,7 @@ describe("releases, deploy and rollback end to end", function () {
         const deploy = await h.phase("deploy broken 1.2.0 + automatic rollback", () => ade(["deploy", "development", "--skip-tests"]));
         expect(deploy.status, deploy.stdout).to.equal(1);
         expect(deploy.stderr).to.include('ade: release 1.2.0 failed on development: Health verification failed: "api" (HTTP 500');
-        expect(deploy.stderr).to.match(/rolled back automatically: release 1\.1\.0 is running on development and verified healthy \(update #\d+\)/);
+        expect(deploy.stderr).to.match(/put back what ran before: release 1\.1\.0 \(update #\d+, verified\) is running again and verified healthy \(update #\d+\)/);
         expect(deploy.stderr).to.not.include("internal error");
 
         expect(await health()).to.include({ status: "ok", version: "1.1.0" });
