@@ -87,9 +87,17 @@ export function updateFailure(error: unknown): string {
     const text = error instanceof Error ? error.message : String(error);
     const health = /Health verification failed: [^\n]*/.exec(text)?.[0];
     if (health !== undefined) return health;
-    const lines = text.split("\n").map((l) => l.trim());
-    const errors = lines.filter((l) => /^error:/i.test(l) && !/update failed$/i.test(l));
-    return (errors[0] ?? lines.find((l) => l !== "") ?? "the update failed").replace(/^error:\s*/i, "");
+    const lines = text.split("\n");
+    const first = lines.findIndex((l) => /^\s*error:/i.test(l) && !/update failed\s*$/i.test(l));
+    if (first === -1) return lines.map((l) => l.trim()).find((l) => l !== "") ?? "the update failed";
+    // The program's own errors span several lines (one per problem), indented below the first.
+    const indent = (l: string) => l.length - l.trimStart().length;
+    const block = [(lines[first] ?? "").trim().replace(/^error:\s*/i, "")];
+    for (const line of lines.slice(first + 1)) {
+        if (line.trim() === "" || indent(line) <= indent(lines[first] ?? "")) break;
+        block.push(`  ${line.trim()}`);
+    }
+    return block.join("\n");
 }
 
 /** Whether Docker has `image` locally (a rollback must not need a registry). */

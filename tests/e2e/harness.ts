@@ -36,6 +36,8 @@ export interface HarnessOptions {
     readonly name: string;
     /** Which block of host ports the harness owns (0-9): see `harnessPort`. */
     readonly portBase: number;
+    /** More of the project to copy, for suites that run its scripts (`scripts`, `toolchain`). */
+    readonly extraEntries?: readonly string[];
 }
 
 const STACK_DIGIT: Record<StackName, number> = { development: 1, testing: 2, production: 3 };
@@ -77,10 +79,10 @@ export class Harness {
     async prepare(): Promise<void> {
         this.prepared = true;
         await this.phase("prepare project copy", () => {
-            for (const entry of PROJECT_ENTRIES) {
+            for (const entry of [...PROJECT_ENTRIES, ...(this.options.extraEntries ?? [])]) {
                 fs.cpSync(path.join(REPO, entry), path.join(this.dir, entry), {
                     recursive: true,
-                    filter: (src) => !src.includes(`${path.sep}node_modules`) && !src.includes(`${path.sep}.pulumi-state`),
+                    filter: (src) => !/(^|[/\\])(node_modules|\.pulumi-state|dist)([/\\]|$)/.test(path.relative(REPO, src)),
                 });
             }
             fs.symlinkSync(path.join(REPO, "node_modules"), path.join(this.dir, "node_modules"));
@@ -164,6 +166,19 @@ export class Harness {
     /** Creates the stack in the private backend (the stack file and its salt already exist). */
     initStack(stack: StackName): void {
         this.pulumiRaw(["stack", "init", stack, "--secrets-provider", "passphrase"], stack);
+    }
+
+    /** Runs the copy's own `ade` as a user would, in CI mode (plain progress lines); never throws. */
+    ade(args: string[], stack: StackName = "development", env: NodeJS.ProcessEnv = {}): RunResult {
+        const result = spawnSync(process.execPath, [path.join(this.dir, "bin", "ade.js"), ...args], {
+            cwd: this.dir,
+            env: { ...this.env(stack), ADE_PROJECT_DIR: this.dir, CI: "true", ...env },
+            encoding: "utf8",
+            maxBuffer: 64 * 1024 * 1024,
+        });
+        const out = { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+        this.transcript.push(out.stdout, out.stderr);
+        return out;
     }
 
     up(stack: StackName, message = "e2e"): RunResult {
