@@ -41,6 +41,8 @@ export function productionViolations(c: StackConfig): string[] {
         ["database", c.database],
         ["monitoring.prometheus", c.monitoring.prometheus],
         ["monitoring.grafana", c.monitoring.grafana],
+        ["monitoring.alertmanager", c.monitoring.alertmanager],
+        ["monitoring.exporters", c.monitoring.exporters],
     ];
     for (const [path, l] of limited) {
         if (l.memoryMb === 0) rule(`${path}.memoryMb`, "must set a memory limit above 0 (got 0)");

@@ -6,10 +6,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { readImageMirrors, StackImage, stackImages } from "./imageMirrors";
-import { SECRET_KEY_NAMES, SecretKey, StackConfig } from "./schema";
+import { OPTIONAL_SECRET_KEY_NAMES, OptionalSecretKey, SECRET_KEY_NAMES, SecretKey, StackConfig } from "./schema";
 import { formatProblems, parseConfigValue, validateStackConfig } from "./validate";
 
-export type Secrets = Record<SecretKey, pulumi.Output<string>>;
+/** The stack's secrets, each a secret Output: every required one, and the optional ones the stack has. */
+export type Secrets = Record<SecretKey, pulumi.Output<string>> & Partial<Record<OptionalSecretKey, pulumi.Output<string>>>;
 
 export interface LoadedConfig {
     readonly config: StackConfig;
@@ -29,7 +30,7 @@ export function loadStackConfig(): LoadedConfig {
         if (!fullKey.startsWith(prefix)) continue;
         const key = fullKey.slice(prefix.length);
         // Secret values are only ever read below, as secret Outputs.
-        if ((SECRET_KEY_NAMES as string[]).includes(key) && isSecret(fullKey)) {
+        if ([...SECRET_KEY_NAMES, ...OPTIONAL_SECRET_KEY_NAMES].some((k) => k === key) && isSecret(fullKey)) {
             secretNames.add(key);
         } else {
             values[key] = parseConfigValue(key, text);
@@ -39,7 +40,8 @@ export function loadStackConfig(): LoadedConfig {
     if (!result.ok) throw new pulumi.RunError(formatProblems(stack, result.problems));
 
     const config = new pulumi.Config(project);
-    const secrets = Object.fromEntries(SECRET_KEY_NAMES.map((k) => [k, config.requireSecret(k)])) as Secrets;
+    const present = [...SECRET_KEY_NAMES, ...OPTIONAL_SECRET_KEY_NAMES.filter((k) => secretNames.has(k))];
+    const secrets = Object.fromEntries(present.map((k) => [k, config.requireSecret(k)])) as Secrets;
     const mirrors = readImageMirrors();
     if (!mirrors.ok) throw new pulumi.RunError(mirrors.problem);
     return { config: result.config, secrets, images: stackImages(result.config, mirrors.mirrors) };

@@ -38,6 +38,13 @@ export const SECRET_KEYS = {
 export type SecretKey = keyof typeof SECRET_KEYS;
 export const SECRET_KEY_NAMES = Object.keys(SECRET_KEYS) as SecretKey[];
 
+/** Secrets a stack may have; each is used only by the feature it belongs to, and refused without it. */
+export const OPTIONAL_SECRET_KEYS = {
+    alertWebhookToken: "bearer token Alertmanager sends to monitoring.alertmanager.webhook (the Authorization header); delivered as a file",
+} as const;
+export type OptionalSecretKey = keyof typeof OPTIONAL_SECRET_KEYS;
+export const OPTIONAL_SECRET_KEY_NAMES = Object.keys(OPTIONAL_SECRET_KEYS) as OptionalSecretKey[];
+
 const port = () => z.number({ error: "must be a whole number 1-65535" }).int({ error: "must be a whole number 1-65535" }).min(1, { error: "must be 1-65535" }).max(65535, { error: "must be 1-65535" });
 const bindAddress = () => z.ipv4({ error: "must be an IPv4 address such as 127.0.0.1" });
 const memoryMb = () => z.number().int({ error: "must be a whole number of MiB" }).min(0, { error: "must be 0 (no limit) or more MiB" });
@@ -48,6 +55,22 @@ const imageRef = () =>
     z.string().regex(/^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/, {
         error: "must be a Docker image reference such as postgres:15.8",
     });
+
+/**
+ * Where Alertmanager posts alerts: an http(s) URL it can reach from its
+ * container, with no credentials in it. Alertmanager 0.25 prints the whole URL
+ * with every failed delivery, so a token goes in the secret `alertWebhookToken`.
+ */
+const webhookUrl = () =>
+    z
+        .string()
+        .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), { error: "must be an http:// or https:// URL" })
+        .refine((u) => !URL.canParse(u) || (new URL(u).username === "" && new URL(u).password === "" && !/(token|key|secret|password)=/i.test(new URL(u).search)), {
+            error: "must carry no credentials (Alertmanager logs the URL with every failed delivery): put the token in the secret alertWebhookToken instead",
+        })
+        .refine((u) => !URL.canParse(u) || !["localhost", "127.0.0.1", "[::1]"].includes(new URL(u).hostname), {
+            error: "must be reachable from Alertmanager's container; loopback there is the container itself",
+        });
 
 const limits = {
     memoryMb: field(memoryMb().default(256), { description: "memory limit in MiB; 0 means no limit", envSpecific: true }),
@@ -107,6 +130,9 @@ export const stackConfigSchema = z
                     prometheus: imageRef().default("prom/prometheus:v2.53.2"),
                     grafana: imageRef().default("grafana/grafana:11.2.2"),
                     dbAdmin: imageRef().default("adminer:4.8.1"),
+                    alertmanager: imageRef().default("prom/alertmanager:v0.25.0"),
+                    postgresExporter: imageRef().default("quay.io/prometheuscommunity/postgres-exporter:v0.11.1"),
+                    nodeExporter: imageRef().default("prom/node-exporter:v1.5.0"),
                 })
                 .prefault({}),
             { description: "images the platform runs; a machine without a registry points these at locally built images", envSpecific: true },
@@ -150,8 +176,46 @@ export const stackConfigSchema = z
                             envSpecific: true,
                         }),
                         scrapeIntervalSeconds: z.number().int().min(1, { error: "must be at least 1 second" }).default(15),
+                        evaluationIntervalSeconds: field(z.number().int().min(1, { error: "must be at least 1 second" }).optional(), {
+                            description: "how often alert rules are evaluated; the scrape interval when absent",
+                        }),
                         ...limits,
                     }),
+                    alertmanager: z.strictObject({
+                        hostPort: field(port(), { description: "loopback port of Alertmanager's API (ade status, amtool)", envSpecific: true }),
+                        webhook: field(
+                            z
+                                .strictObject({
+                                    url: webhookUrl(),
+                                    sendResolved: z.boolean().default(true),
+                                })
+                                .optional(),
+                            {
+                                description:
+                                    "the receiver alerts are posted to (testing and production need one); absent, alerts stay in Prometheus and Alertmanager. A token goes in the secret alertWebhookToken",
+                                envSpecific: true,
+                            },
+                        ),
+                        groupWaitSeconds: field(z.number().int().min(0, { error: "must be 0 or more seconds" }).default(30), {
+                            description: "how long the first alert of a service waits for others before a notification goes out",
+                        }),
+                        groupIntervalSeconds: field(z.number().int().min(1, { error: "must be at least 1 second" }).default(300), {
+                            description: "how long before a service's changed alerts (new, resolved) are sent again",
+                        }),
+                        repeatIntervalMinutes: field(z.number().int().min(1, { error: "must be at least 1 minute" }).default(240), {
+                            description: "how long before a still-firing alert is sent again",
+                        }),
+                        ...limits,
+                    }),
+                    exporters: field(
+                        z
+                            .strictObject({
+                                memoryMb: field(memoryMb().default(64), { description: "memory limit of each exporter in MiB; 0 means no limit", envSpecific: true }),
+                                cpus: field(cpus().default(0.25), { description: "CPU limit of each exporter in CPUs; 0 means no limit", envSpecific: true }),
+                            })
+                            .prefault({}),
+                        { description: "the PostgreSQL and host (node) exporters" },
+                    ),
                     grafana: z.strictObject({
                         hostPort: field(port(), { description: "host port of Grafana", envSpecific: true }),
                         bindAddress: field(bindAddress().default("127.0.0.1"), { description: "host address Grafana is published on", envSpecific: true }),
@@ -162,10 +226,22 @@ export const stackConfigSchema = z
                         .strictObject({
                             errorRatePercent: z.number().gt(0, { error: "must be more than 0" }).max(100, { error: "must be at most 100" }).default(5),
                             restartsPerHour: z.number().int().min(1, { error: "must be at least 1" }).default(3),
+                            forSeconds: field(z.number().int().min(0, { error: "must be 0 or more seconds" }).default(60), {
+                                description: "how long an outage (a target, the database or a health endpoint down) lasts before its alert fires",
+                            }),
+                            memoryPercent: field(z.number().gt(0, { error: "must be more than 0" }).max(100, { error: "must be at most 100" }).default(90), {
+                                description: "share of its memory limit a service may use before an alert",
+                            }),
+                            connectionsPercent: field(z.number().gt(0, { error: "must be more than 0" }).max(100, { error: "must be at most 100" }).default(80), {
+                                description: "share of PostgreSQL's max_connections in use before an alert",
+                            }),
+                            diskFreePercent: field(z.number().gt(0, { error: "must be more than 0" }).max(100, { error: "must be at most 100" }).default(10), {
+                                description: "free space of a host filesystem (Docker's volumes included) below which an alert fires",
+                            }),
                         })
                         .prefault({}),
                 }),
-            { description: "Prometheus and Grafana" },
+            { description: "Prometheus, Alertmanager, Grafana and the exporters" },
         ),
         debug: field(
             z
@@ -230,6 +306,13 @@ export const stackConfigSchema = z
                 input: c.database.hostPort,
             });
         }
+        if (c.environment !== "development" && c.monitoring.alertmanager.webhook === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["monitoring", "alertmanager", "webhook"],
+                message: `is required in ${c.environment}, where alerts must reach someone: pulumi config set --path monitoring.alertmanager.webhook.url <https://receiver/path>`,
+            });
+        }
         const used = new Map<number, string>();
         for (const [key, hostPort] of publishedPorts(c)) {
             const other = used.get(hostPort);
@@ -254,6 +337,7 @@ export function publishedPorts(c: Pick<StackConfig, "services" | "database" | "m
     if (c.database.hostPort !== undefined) ports.push(["database.hostPort", c.database.hostPort]);
     ports.push(["monitoring.prometheus.hostPort", c.monitoring.prometheus.hostPort]);
     ports.push(["monitoring.grafana.hostPort", c.monitoring.grafana.hostPort]);
+    ports.push(["monitoring.alertmanager.hostPort", c.monitoring.alertmanager.hostPort]);
     if (c.debug.dbAdmin.enabled) ports.push(["debug.dbAdmin.hostPort", c.debug.dbAdmin.hostPort]);
     return ports;
 }

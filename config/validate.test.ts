@@ -41,7 +41,7 @@ const cases: Case[] = [
         title: "an unknown top-level key",
         mutate: (v) => (v.replicas = 3),
         problems: [
-            "replicas: unknown key (allowed: environment, version, images, services, database, monitoring, debug, security, logging, healthCheck, databasePassword, grafanaAdminPassword, appSecretKey; remove it with: pulumi config rm replicas --stack production)",
+            "replicas: unknown key (allowed: environment, version, images, services, database, monitoring, debug, security, logging, healthCheck, databasePassword, grafanaAdminPassword, appSecretKey, alertWebhookToken; remove it with: pulumi config rm replicas --stack production)",
         ],
     },
     {
@@ -55,6 +55,13 @@ const cases: Case[] = [
         title: "an unknown key inside grafana",
         mutate: (v) => (v.monitoring.grafana.theme = "dark"),
         problems: ["monitoring.grafana.theme: unknown key (allowed: hostPort, bindAddress, anonymousAccess, memoryMb, cpus)"],
+    },
+    {
+        title: "an unknown key inside alertmanager",
+        mutate: (v) => (v.monitoring.alertmanager.slack = "#ops"),
+        problems: [
+            "monitoring.alertmanager.slack: unknown key (allowed: hostPort, webhook, groupWaitSeconds, groupIntervalSeconds, repeatIntervalMinutes, memoryMb, cpus)",
+        ],
     },
     { title: "a boolean given as a string", mutate: (v) => (v.monitoring.grafana.anonymousAccess = "no"), problems: ['monitoring.grafana.anonymousAccess: must be a boolean (got "no")'] },
     { title: "services given as a list", mutate: (v) => (v.services = ["api"]), problems: ['services: must be a record (got array ["api"])'] },
@@ -139,6 +146,55 @@ const cases: Case[] = [
             "database.backup.enabled: must be true: production takes a backup before every database update (got false) [production]",
         ],
     },
+    {
+        title: "testing without an alert webhook",
+        stack: "testing",
+        mutate: (v) => delete v.monitoring.alertmanager.webhook,
+        problems: ["monitoring.alertmanager.webhook: is required in testing, where alerts must reach someone: pulumi config set --path monitoring.alertmanager.webhook.url <https://receiver/path>"],
+    },
+    {
+        title: "an alert webhook URL carrying credentials",
+        mutate: (v) => (v.monitoring.alertmanager.webhook.url = "https://ade:s3cret@alerts.example.com/hook"),
+        problems: [
+            'monitoring.alertmanager.webhook.url: must carry no credentials (Alertmanager logs the URL with every failed delivery): put the token in the secret alertWebhookToken instead (got "https://ade:s3cret@alerts.example.com/hook")',
+        ],
+    },
+    {
+        title: "an alert webhook URL with a token in its query",
+        mutate: (v) => (v.monitoring.alertmanager.webhook.url = "https://alerts.example.com/hook?token=abc"),
+        problems: [
+            'monitoring.alertmanager.webhook.url: must carry no credentials (Alertmanager logs the URL with every failed delivery): put the token in the secret alertWebhookToken instead (got "https://alerts.example.com/hook?token=abc")',
+        ],
+    },
+    {
+        title: "an alert webhook on loopback",
+        mutate: (v) => (v.monitoring.alertmanager.webhook.url = "http://127.0.0.1:9000/alerts"),
+        problems: ['monitoring.alertmanager.webhook.url: must be reachable from Alertmanager\'s container; loopback there is the container itself (got "http://127.0.0.1:9000/alerts")'],
+    },
+    { title: "an alert webhook that is not a URL", mutate: (v) => (v.monitoring.alertmanager.webhook.url = "alerts"), problems: ['monitoring.alertmanager.webhook.url: must be an http:// or https:// URL (got "alerts")'] },
+    {
+        title: "an alert webhook token without a webhook",
+        stack: "development",
+        secrets: [...ALL_SECRETS, "alertWebhookToken"],
+        problems: [
+            "alertWebhookToken: is set but monitoring.alertmanager.webhook is not, so no alert would carry it: set the webhook (pulumi config set --path monitoring.alertmanager.webhook.url <url> --stack development) or remove the token (pulumi config rm alertWebhookToken --stack development)",
+        ],
+    },
+    {
+        title: "an alert webhook token stored as a plain value",
+        mutate: (v) => (v.alertWebhookToken = "abc"),
+        problems: ["alertWebhookToken: must be a secret, not a plain value (run: pulumi config set --secret alertWebhookToken <value> --stack production)"],
+    },
+    { title: "a missing Alertmanager", mutate: (v) => delete v.monitoring.alertmanager, problems: ["monitoring.alertmanager: is required"] },
+    {
+        title: "Alertmanager on Prometheus's host port",
+        mutate: (v) => (v.monitoring.alertmanager.hostPort = v.monitoring.prometheus.hostPort),
+        problems: ["monitoring.alertmanager.hostPort: clashes with monitoring.prometheus.hostPort (both 30090) (got 30090)"],
+    },
+    { title: "a negative group wait", mutate: (v) => (v.monitoring.alertmanager.groupWaitSeconds = -1), problems: ["monitoring.alertmanager.groupWaitSeconds: must be 0 or more seconds (got -1)"] },
+    { title: "a memory threshold above 100%", mutate: (v) => (v.monitoring.alerts = { memoryPercent: 120 }), problems: ["monitoring.alerts.memoryPercent: must be at most 100 (got 120)"] },
+    { title: "production exporters without a memory limit", mutate: (v) => (v.monitoring.exporters.memoryMb = 0), problems: ["monitoring.exporters.memoryMb: must set a memory limit above 0 (got 0) [production]"] },
+    { title: "production Alertmanager without a CPU limit", mutate: (v) => (v.monitoring.alertmanager.cpus = 0), problems: ["monitoring.alertmanager.cpus: must set a CPU limit above 0 (got 0) [production]"] },
     {
         title: "several type errors and a missing secret at once",
         mutate: (v) => {

@@ -5,7 +5,9 @@
  */
 import { z } from "zod";
 import { productionViolations } from "./invariants";
-import { CONFIG_KEYS, SECRET_KEY_NAMES, STRING_KEYS, StackConfig, stackConfigSchema } from "./schema";
+import { CONFIG_KEYS, OPTIONAL_SECRET_KEY_NAMES, SECRET_KEY_NAMES, STRING_KEYS, StackConfig, stackConfigSchema } from "./schema";
+
+const ALL_SECRET_KEY_NAMES: readonly string[] = [...SECRET_KEY_NAMES, ...OPTIONAL_SECRET_KEY_NAMES];
 
 export type Validation = { ok: true; config: StackConfig } | { ok: false; problems: string[] };
 
@@ -21,17 +23,17 @@ export function validateStackConfig(stack: string, raw: RawStackConfig): Validat
     const problems: string[] = [];
     const values: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(raw.values)) {
-        if ((SECRET_KEY_NAMES as string[]).includes(key)) {
+        if (ALL_SECRET_KEY_NAMES.includes(key)) {
             problems.push(`${key}: must be a secret, not a plain value (run: pulumi config set --secret ${key} <value> --stack ${stack})`);
         } else if (!CONFIG_KEYS.includes(key)) {
-            problems.push(`${key}: unknown key (allowed: ${[...CONFIG_KEYS, ...SECRET_KEY_NAMES].join(", ")}; remove it with: pulumi config rm ${key} --stack ${stack})`);
+            problems.push(`${key}: unknown key (allowed: ${[...CONFIG_KEYS, ...ALL_SECRET_KEY_NAMES].join(", ")}; remove it with: pulumi config rm ${key} --stack ${stack})`);
         } else {
             values[key] = value;
         }
     }
     for (const key of raw.secrets) {
-        if (!(SECRET_KEY_NAMES as string[]).includes(key)) {
-            problems.push(`${key}: unknown secret (allowed: ${SECRET_KEY_NAMES.join(", ")}; remove it with: pulumi config rm ${key} --stack ${stack})`);
+        if (!ALL_SECRET_KEY_NAMES.includes(key)) {
+            problems.push(`${key}: unknown secret (allowed: ${ALL_SECRET_KEY_NAMES.join(", ")}; remove it with: pulumi config rm ${key} --stack ${stack})`);
         }
     }
     for (const key of SECRET_KEY_NAMES) {
@@ -43,6 +45,9 @@ export function validateStackConfig(stack: string, raw: RawStackConfig): Validat
     if (!parsed.success) {
         problems.unshift(...parsed.error.issues.flatMap((issue) => describeIssue(issue, values)));
         return { ok: false, problems };
+    }
+    if (raw.secrets.has("alertWebhookToken") && parsed.data.monitoring.alertmanager.webhook === undefined) {
+        problems.push(`alertWebhookToken: is set but monitoring.alertmanager.webhook is not, so no alert would carry it: set the webhook (pulumi config set --path monitoring.alertmanager.webhook.url <url> --stack ${stack}) or remove the token (pulumi config rm alertWebhookToken --stack ${stack})`);
     }
     problems.push(...productionViolations(parsed.data));
     return problems.length === 0 ? { ok: true, config: parsed.data } : { ok: false, problems };

@@ -22,6 +22,7 @@ export const FAKE_SECRETS: Record<string, string> = {
     databasePassword: "db-pass-7f3a9c",
     grafanaAdminPassword: "grafana-pass-51be20",
     appSecretKey: "app-key-c0ffee42",
+    alertWebhookToken: "alert-token-9d1e77",
 };
 
 /** A stack file's `config:` block, with `secure:` values replaced by the fake secrets. */
