@@ -25,6 +25,7 @@ export = async () => {
         images: platform.images,
         serviceUrls: platform.serviceUrls,
         prometheusUrl: platform.prometheusUrl,
+        alertmanagerUrl: platform.alertmanagerUrl,
         grafanaUrl: platform.grafanaUrl,
         dbAdminUrl: platform.dbAdminUrl,
         networkNames: platform.networkNames,

@@ -47,6 +47,7 @@ export class ContainerService extends pulumi.ComponentResource {
                 ports: (args.ports ?? []).map((p) => ({ internal: p.containerPort, external: p.hostPort, ip: p.hostAddress, protocol: "tcp" })),
                 volumes: [
                     ...(args.volumes ?? []).map((v) => ({ volumeName: v.volumeName, containerPath: v.containerPath })),
+                    ...(args.hostMounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.containerPath, readOnly: true })),
                     ...(files === undefined ? [] : [{ volumeName: files.volumeName, containerPath: FILES_DIR, readOnly: true }]),
                 ],
                 healthcheck: {

@@ -1,15 +1,19 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { dashboardProvisioning, datasourceProvisioning, platformDashboard } from "../monitoring/grafana";
-import { AlertThresholds, alertRules, GRAFANA_PORT, prometheusConfig, PROMETHEUS_PORT, ScrapeTarget } from "../monitoring/prometheus";
-import type { Runtime } from "./runtime";
-import { dockerLabels, FILES_DIR, PublishedPort, SECRETS_DIR, WorkloadDefaults } from "./workload";
+import { AlertRouting, alertmanagerConfig } from "../monitoring/alertmanager";
+import { alertRules, AlertRulesArgs } from "../monitoring/alertRules";
+import { dashboardFiles, dashboardProvisioning, datasourceProvisioning } from "../monitoring/grafana";
+import { ALERTMANAGER_PORT, GRAFANA_PORT, prometheusConfig, PROMETHEUS_PORT, ScrapeTarget } from "../monitoring/prometheus";
+import type { RunningWorkload, Runtime } from "./runtime";
+import { dockerLabels, FILES_DIR, httpHealthcheck, PublishedPort, SECRETS_DIR, WorkloadDefaults } from "./workload";
 
 const PROMETHEUS_CONFIG = `${FILES_DIR}/prometheus/prometheus.yml`;
 const RULES_FILE = `${FILES_DIR}/prometheus/rules.yml`;
 const GRAFANA_PROVISIONING = `${FILES_DIR}/grafana/provisioning`;
 const GRAFANA_DASHBOARDS = `${FILES_DIR}/grafana/dashboards`;
 const GRAFANA_PASSWORD_FILE = `${SECRETS_DIR}/grafana-admin-password`;
+const ALERTMANAGER_CONFIG = `${FILES_DIR}/alertmanager/alertmanager.yml`;
+const WEBHOOK_TOKEN_FILE = `${SECRETS_DIR}/alert-webhook-token`;
 
 interface Limits {
     readonly memoryMb: number;
@@ -22,18 +26,30 @@ export interface MonitoringArgs extends WorkloadDefaults {
     /** What runs Prometheus and Grafana. */
     readonly runtime: Runtime;
     readonly project: string;
+    /** The stack's name: an external label of every series and alert, and named in the alerts' runbooks. */
+    readonly stack: string;
     readonly environment: string;
-    readonly images: { readonly prometheus: pulumi.Input<string>; readonly grafana: pulumi.Input<string> };
+    readonly images: { readonly prometheus: pulumi.Input<string>; readonly grafana: pulumi.Input<string>; readonly alertmanager: pulumi.Input<string> };
     /** The network the scraped services are on. */
     readonly networkName: pulumi.Input<string>;
     /** What Prometheus scrapes; see `scrapeTargets`. */
     readonly targets: readonly ScrapeTarget[];
-    readonly alerts: AlertThresholds;
+    /** What the alert rules watch: thresholds, health endpoints, memory limits. */
+    readonly alerts: Omit<AlertRulesArgs, "stack" | "scrapeIntervalSeconds">;
     readonly prometheus: Limits & {
         readonly hostPort: number;
         readonly bindAddress: string;
         readonly retentionDays: number;
         readonly scrapeIntervalSeconds: number;
+        /** How often rules are evaluated; the scrape interval when absent. */
+        readonly evaluationIntervalSeconds?: number;
+    };
+    /** Alertmanager, published on loopback only. */
+    readonly alertmanager: Limits & {
+        readonly hostPort: number;
+        readonly routing: Omit<AlertRouting, "webhook"> & { readonly webhook?: { readonly url: string; readonly sendResolved: boolean } };
+        /** Bearer token for the webhook (a secret), delivered as a file. */
+        readonly webhookToken?: pulumi.Input<string>;
     };
     readonly grafana: Limits & {
         readonly hostPort: number;
@@ -47,10 +63,13 @@ export interface MonitoringArgs extends WorkloadDefaults {
 
 /**
  * Prometheus, with a scrape job per declared service and the platform's alert
- * rules, and Grafana, with Prometheus as its datasource and the platform dashboard.
+ * rules; Alertmanager, which groups the alerts by service and sends them where
+ * the stack's config says; and Grafana, with Prometheus as its datasource and
+ * the platform's dashboards.
  */
 export class Monitoring extends pulumi.ComponentResource {
     public readonly prometheusUrl: pulumi.Output<string>;
+    public readonly alertmanagerUrl: pulumi.Output<string>;
     public readonly grafanaUrl: pulumi.Output<string>;
     public readonly containerNames: pulumi.Output<string[]>;
     /** Container ids, which change whenever a container is replaced. */
@@ -63,6 +82,9 @@ export class Monitoring extends pulumi.ComponentResource {
             { containerPort, hostPort: p.hostPort, hostAddress: p.bindAddress },
         ];
 
+        const alertmanagerUrl = `http://127.0.0.1:${args.alertmanager.hostPort}`;
+        const alertmanager = this.alertmanager(name, args, alertmanagerUrl);
+
         const prometheusData = new docker.Volume(`${name}-prometheus-data`, { name: `${args.prefix}-prometheus-data`, labels: labelList }, { parent: this, deleteBeforeReplace: true });
         const prometheus = args.runtime.run(
             `${name}-prometheus`,
@@ -74,12 +96,15 @@ export class Monitoring extends pulumi.ComponentResource {
                 files: {
                     [PROMETHEUS_CONFIG]: prometheusConfig({
                         project: args.project,
+                        stack: args.stack,
                         environment: args.environment,
                         scrapeIntervalSeconds: args.prometheus.scrapeIntervalSeconds,
+                        evaluationIntervalSeconds: args.prometheus.evaluationIntervalSeconds,
                         targets: args.targets,
                         rulesFile: RULES_FILE,
+                        alertmanager: `alertmanager:${ALERTMANAGER_PORT}`,
                     }),
-                    [RULES_FILE]: alertRules(args.alerts),
+                    [RULES_FILE]: alertRules({ ...args.alerts, stack: args.stack, scrapeIntervalSeconds: args.prometheus.scrapeIntervalSeconds }),
                 },
                 command: [
                     `--config.file=${PROMETHEUS_CONFIG}`,
@@ -95,7 +120,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 labels: { ...args.labels, "ade.service": "prometheus" },
                 logging: args.logging,
             },
-            { parent: this },
+            { parent: this, dependsOn: [alertmanager.resource] },
         );
 
         const grafanaData = new docker.Volume(`${name}-grafana-data`, { name: `${args.prefix}-grafana-data`, labels: labelList }, { parent: this, deleteBeforeReplace: true });
@@ -122,7 +147,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 files: {
                     [`${GRAFANA_PROVISIONING}/datasources/prometheus.yaml`]: datasourceProvisioning(`http://prometheus:${PROMETHEUS_PORT}`),
                     [`${GRAFANA_PROVISIONING}/dashboards/ade.yaml`]: dashboardProvisioning(GRAFANA_DASHBOARDS),
-                    [`${GRAFANA_DASHBOARDS}/platform.json`]: platformDashboard(args.environment),
+                    ...Object.fromEntries(Object.entries(dashboardFiles(args.environment)).map(([file, json]) => [`${GRAFANA_DASHBOARDS}/${file}`, json])),
                 },
                 volumes: [{ volumeName: grafanaData.name, containerPath: "/var/lib/grafana" }],
                 healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${GRAFANA_PORT}/api/health`] },
@@ -137,14 +162,56 @@ export class Monitoring extends pulumi.ComponentResource {
         );
 
         this.prometheusUrl = pulumi.output(`http://127.0.0.1:${args.prometheus.hostPort}`);
+        this.alertmanagerUrl = pulumi.output(alertmanagerUrl);
         this.grafanaUrl = pulumi.output(`http://127.0.0.1:${args.grafana.hostPort}`);
-        this.containerNames = pulumi.all([prometheus.name, grafana.name]);
-        this.containerIds = pulumi.all([prometheus.revision, grafana.revision]);
+        this.containerNames = pulumi.all([prometheus.name, alertmanager.name, grafana.name]);
+        this.containerIds = pulumi.all([prometheus.revision, alertmanager.revision, grafana.revision]);
         this.registerOutputs({
             prometheusUrl: this.prometheusUrl,
+            alertmanagerUrl: this.alertmanagerUrl,
             grafanaUrl: this.grafanaUrl,
             containerNames: this.containerNames,
             containerIds: this.containerIds,
         });
+    }
+
+    /**
+     * Alertmanager on loopback, its silences on a volume of their own. The
+     * webhook's token reaches it as a secret file its config points at
+     * (`credentials_file`); no URL or token is in its environment.
+     */
+    private alertmanager(name: string, args: MonitoringArgs, externalUrl: string): RunningWorkload {
+        const am = args.alertmanager;
+        const token = am.routing.webhook === undefined ? undefined : am.webhookToken;
+        const data = new docker.Volume(`${name}-alertmanager-data`, { name: `${args.prefix}-alertmanager-data`, labels: dockerLabels(args.labels) }, { parent: this, deleteBeforeReplace: true });
+        const webhook = am.routing.webhook === undefined ? undefined : { ...am.routing.webhook, tokenFile: token === undefined ? undefined : WEBHOOK_TOKEN_FILE };
+        return args.runtime.run(
+            `${name}-alertmanager`,
+            {
+                service: "alertmanager",
+                image: args.images.alertmanager,
+                networks: [{ name: args.networkName, aliases: ["alertmanager"] }],
+                ports: [{ containerPort: ALERTMANAGER_PORT, hostPort: am.hostPort, hostAddress: "127.0.0.1" }],
+                files: { [ALERTMANAGER_CONFIG]: alertmanagerConfig({ ...am.routing, webhook }) },
+                secretFiles: token === undefined ? {} : { [WEBHOOK_TOKEN_FILE]: token },
+                command: [
+                    `--config.file=${ALERTMANAGER_CONFIG}`,
+                    "--storage.path=/alertmanager",
+                    `--web.listen-address=:${ALERTMANAGER_PORT}`,
+                    `--web.external-url=${externalUrl}`,
+                    // One Alertmanager per stack: no gossip, and no wait for a cluster to settle before notifying.
+                    "--cluster.listen-address=",
+                ],
+                volumes: [{ volumeName: data.name, containerPath: "/alertmanager" }],
+                healthcheck: httpHealthcheck(ALERTMANAGER_PORT, "/-/healthy"),
+                user: "65534:65534",
+                hardened: args.hardened,
+                memoryMb: am.memoryMb,
+                cpus: am.cpus,
+                labels: { ...args.labels, "ade.service": "alertmanager" },
+                logging: args.logging,
+            },
+            { parent: this },
+        );
     }
 }

@@ -140,15 +140,24 @@ describe("every stack", () => {
                     ["/stage/grafana/provisioning/datasources/prometheus.yaml", "0444"],
                     ["/stage/grafana/provisioning/dashboards/ade.yaml", "0444"],
                     ["/stage/grafana/dashboards/platform.json", "0444"],
+                    ["/stage/grafana/dashboards/database.json", "0444"],
+                    ["/stage/grafana/dashboards/host.json", "0444"],
                     ["/stage/secrets/grafana-admin-password", "0400"],
                 ]);
                 expect(envOf(container(mocks, `ade-${stack}-grafana`))["GF_SECURITY_ADMIN_PASSWORD__FILE"]).to.equal("/run/ade/secrets/grafana-admin-password");
             });
 
             it("copies each service's files onto a volume owned by the user that reads them, mounted read-only", () => {
-                const owners: Record<string, string> = { api: "1000:1000", postgres: "999:999", prometheus: "65534:65534", grafana: "472:0" };
+                const owners: Record<string, string> = {
+                    api: "1000:1000",
+                    postgres: "999:999",
+                    prometheus: "65534:65534",
+                    alertmanager: "65534:65534",
+                    grafana: "472:0",
+                    "postgres-exporter": "65534:65534",
+                };
                 expect(fileDeliverers(mocks).map((c) => c["name"]).sort()).to.deep.equal(
-                    ["api", "grafana", "postgres", "prometheus"].map((n) => `ade-${stack}-${n}-files`),
+                    ["alertmanager", "api", "grafana", "postgres-exporter", "postgres", "prometheus"].map((n) => `ade-${stack}-${n}-files`),
                 );
                 for (const [service, owner] of Object.entries(owners)) {
                     const init = container(mocks, `ade-${stack}-${service}-files`);
@@ -159,7 +168,8 @@ describe("every stack", () => {
                     const main = container(mocks, `ade-${stack}-${service}`);
                     expect(volumesOf(main)).to.deep.include({ volumeName: `ade-${stack}-${service}-files`, containerPath: "/run/ade", readOnly: true });
                     const labels = (main["labels"] as { label: string; value: string }[]).filter((l) => l.label === "ade.files");
-                    expect(labels).to.deep.equal([{ label: "ade.files", value: `ade-${service === "api" ? "api" : service === "postgres" ? "database-postgres" : `monitoring-${service}`}-files-init-id` }]);
+                    const component = { api: "api", postgres: "database-postgres", "postgres-exporter": "exporters-postgres-exporter" }[service] ?? `monitoring-${service}`;
+                    expect(labels).to.deep.equal([{ label: "ade.files", value: `ade-${component}-files-init-id` }]);
                 }
             });
 
@@ -182,6 +192,9 @@ describe("every stack", () => {
                     ["ade-images-prometheus", "prom/prometheus:v2.53.2", true],
                     ["ade-images-grafana", "grafana/grafana:11.2.2", true],
                     ...(stack === "development" ? [["ade-images-dbAdmin", "adminer:4.8.1", true]] : []),
+                    ["ade-images-alertmanager", "prom/alertmanager:v0.25.0", true],
+                    ["ade-images-postgresExporter", "quay.io/prometheuscommunity/postgres-exporter:v0.11.1", true],
+                    ["ade-images-nodeExporter", "prom/node-exporter:v1.5.0", true],
                 ]);
                 expect(container(mocks, `ade-${stack}-postgres`)["image"]).to.equal(fakeImageId("postgres:15.8-bookworm"));
                 expect(container(mocks, `ade-${stack}-grafana`)["image"]).to.equal(fakeImageId("grafana/grafana:11.2.2"));
@@ -205,10 +218,11 @@ describe("every stack", () => {
                 const targets = JSON.parse(env["ADE_HEALTH_TARGETS"] ?? "[]") as { name: string; url: string; kind?: string }[];
                 const api = { development: 18080, testing: 28080, production: 30080 }[stack];
                 const prom = { development: 19090, testing: 29090, production: 30090 }[stack];
-                expect(targets.slice(0, 5)).to.deep.equal([
+                expect(targets.slice(0, 6)).to.deep.equal([
                     { name: "api", url: `http://127.0.0.1:${api}/health` },
                     { name: "api (ready)", url: `http://127.0.0.1:${api}/ready` },
                     { name: "prometheus", url: `http://127.0.0.1:${prom}/-/healthy` },
+                    { name: "alertmanager", url: `http://127.0.0.1:${{ development: 19093, testing: 29093, production: 30093 }[stack]}/-/healthy` },
                     { name: "grafana", url: `http://127.0.0.1:${{ development: 13000, testing: 23000, production: 30300 }[stack]}/api/health` },
                     { name: "scrape targets", url: `http://127.0.0.1:${prom}/api/v1/targets`, kind: "prometheus-targets" },
                 ]);
@@ -217,7 +231,10 @@ describe("every stack", () => {
                 expect(probe["triggers"]).to.deep.equal([
                     "ade-api-container-id",
                     "ade-monitoring-prometheus-container-id",
+                    "ade-monitoring-alertmanager-container-id",
                     "ade-monitoring-grafana-container-id",
+                    "ade-exporters-postgres-exporter-container-id",
+                    "ade-exporters-node-exporter-container-id",
                     stack === "development" ? "ade-devtools-dbadmin-container-id" : "",
                 ]);
             });
@@ -303,12 +320,13 @@ describe("production", () => {
         expect(published).to.deep.equal([
             ["ade-production-api", "0.0.0.0", 30080],
             ["ade-production-prometheus", "127.0.0.1", 30090],
+            ["ade-production-alertmanager", "127.0.0.1", 30093],
             ["ade-production-grafana", "127.0.0.1", 30300],
         ]);
     });
 
     it("hardens every container: read-only root, no-new-privileges, no capabilities, non-root", () => {
-        expect(containers(mocks)).to.have.length(4);
+        expect(containers(mocks)).to.have.length(7);
         for (const c of containers(mocks)) expectHardened(c);
     });
 

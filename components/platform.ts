@@ -3,7 +3,9 @@ import * as path from "path";
 import type { StackImage } from "../config/imageMirrors";
 import type { Secrets } from "../config/load";
 import type { StackConfig } from "../config/schema";
+import { watchedServices } from "../monitoring/alertRules";
 import { scrapeTargets } from "../monitoring/prometheus";
+import { Exporters } from "./exporters";
 import { applicationWorkload } from "./application";
 import { Database } from "./database";
 import { DevTools } from "./devTools";
@@ -36,6 +38,8 @@ export class Platform extends pulumi.ComponentResource {
     /** Loopback URL of every application service. */
     public readonly serviceUrls: pulumi.Output<Record<string, string>>;
     public readonly prometheusUrl: pulumi.Output<string>;
+    /** Alertmanager's API on loopback (`ade status`, amtool). */
+    public readonly alertmanagerUrl: pulumi.Output<string>;
     public readonly grafanaUrl: pulumi.Output<string>;
     /** The database admin tool's URL; undefined outside development. */
     public readonly dbAdminUrl: pulumi.Output<string | undefined>;
@@ -99,19 +103,49 @@ export class Platform extends pulumi.ComponentResource {
             return { serviceName, config: s, service };
         });
 
+        const m = c.monitoring;
+        const exporters = new Exporters(
+            `${name}-exporters`,
+            {
+                runtime,
+                images: { postgresExporter: images.id("images.postgresExporter"), nodeExporter: images.id("images.nodeExporter") },
+                database: { host: database.host, port: database.port, name: c.database.name, user: c.database.user, password: secrets.databasePassword },
+                internalNetworkName: networks.internalNetworkName,
+                publicNetworkName: networks.publicNetworkName,
+                memoryMb: m.exporters.memoryMb,
+                cpus: m.exporters.cpus,
+                hardened,
+                ...defaults,
+            },
+            { parent: this, dependsOn: [database] },
+        );
+
         const monitoring = new Monitoring(
             `${name}-monitoring`,
             {
                 prefix,
                 runtime,
                 project: args.project,
+                stack: args.stack,
                 environment: c.environment,
-                images: { prometheus: images.id("images.prometheus"), grafana: images.id("images.grafana") },
+                images: { prometheus: images.id("images.prometheus"), grafana: images.id("images.grafana"), alertmanager: images.id("images.alertmanager") },
                 networkName: networks.publicNetworkName,
                 targets: scrapeTargets(c.services),
-                alerts: c.monitoring.alerts,
-                prometheus: c.monitoring.prometheus,
-                grafana: { ...c.monitoring.grafana, adminPassword: secrets.grafanaAdminPassword },
+                alerts: { thresholds: m.alerts, ...watchedServices(c) },
+                prometheus: m.prometheus,
+                alertmanager: {
+                    hostPort: m.alertmanager.hostPort,
+                    memoryMb: m.alertmanager.memoryMb,
+                    cpus: m.alertmanager.cpus,
+                    routing: {
+                        webhook: m.alertmanager.webhook,
+                        groupWaitSeconds: m.alertmanager.groupWaitSeconds,
+                        groupIntervalSeconds: m.alertmanager.groupIntervalSeconds,
+                        repeatIntervalMinutes: m.alertmanager.repeatIntervalMinutes,
+                    },
+                    webhookToken: secrets.alertWebhookToken,
+                },
+                grafana: { ...m.grafana, adminPassword: secrets.grafanaAdminPassword },
                 hardened,
                 ...defaults,
             },
@@ -140,6 +174,7 @@ export class Platform extends pulumi.ComponentResource {
                 ...(s.readyPath === null ? [] : [{ name: `${serviceName} (ready)`, url: `http://127.0.0.1:${s.hostPort}${s.readyPath}` }]),
             ]),
             { name: "prometheus", url: `${prometheusUrl}/-/healthy` },
+            { name: "alertmanager", url: `http://127.0.0.1:${m.alertmanager.hostPort}/-/healthy` },
             { name: "grafana", url: `http://127.0.0.1:${c.monitoring.grafana.hostPort}/api/health` },
             { name: "scrape targets", url: `${prometheusUrl}/api/v1/targets`, kind: "prometheus-targets" },
         ];
@@ -152,22 +187,23 @@ export class Platform extends pulumi.ComponentResource {
                 intervalSeconds: c.healthCheck.intervalSeconds,
                 requestTimeoutSeconds: c.healthCheck.requestTimeoutSeconds,
                 triggers: pulumi
-                    .all([pulumi.all(services.map((s) => s.service.revision)), monitoring.containerIds, devTools?.containerId ?? ""])
-                    .apply(([own, monitored, tools]) => [...own, ...monitored, tools]),
+                    .all([pulumi.all(services.map((s) => s.service.revision)), monitoring.containerIds, exporters.containerIds, devTools?.containerId ?? ""])
+                    .apply(([own, monitored, exported, tools]) => [...own, ...monitored, ...exported, tools]),
             },
-            { parent: this, dependsOn: [database, ...services.map((s) => s.service.resource), monitoring, ...(devTools ? [devTools] : [])] },
+            { parent: this, dependsOn: [database, ...services.map((s) => s.service.resource), monitoring, exporters, ...(devTools ? [devTools] : [])] },
         );
 
         this.environment = pulumi.output(c.environment);
         this.version = pulumi.output(c.version);
         this.serviceUrls = pulumi.output(Object.fromEntries(services.map(({ serviceName, config: s }) => [serviceName, `http://127.0.0.1:${s.hostPort}`])));
         this.prometheusUrl = monitoring.prometheusUrl;
+        this.alertmanagerUrl = monitoring.alertmanagerUrl;
         this.grafanaUrl = monitoring.grafanaUrl;
         this.dbAdminUrl = devTools === undefined ? pulumi.output(undefined) : devTools.dbAdminUrl;
         this.networkNames = pulumi.all([networks.publicNetworkName, networks.internalNetworkName]);
         this.containerNames = pulumi
-            .all([pulumi.all([database.containerName, ...services.map((s) => s.service.name)]), monitoring.containerNames])
-            .apply(([own, monitored]) => [...own, ...monitored]);
+            .all([pulumi.all([database.containerName, ...services.map((s) => s.service.name)]), monitoring.containerNames, exporters.containerNames])
+            .apply(([own, monitored, exported]) => [...own, ...monitored, ...exported]);
         this.healthReport = health.report;
         this.databaseBackup = database.lastBackup;
         this.images = pulumi.output(Object.fromEntries(args.images.map((i) => [i.key, i.ref])));
@@ -177,6 +213,7 @@ export class Platform extends pulumi.ComponentResource {
             version: this.version,
             serviceUrls: this.serviceUrls,
             prometheusUrl: this.prometheusUrl,
+            alertmanagerUrl: this.alertmanagerUrl,
             grafanaUrl: this.grafanaUrl,
             dbAdminUrl: this.dbAdminUrl,
             networkNames: this.networkNames,

@@ -68,6 +68,10 @@ export interface WorkloadSpec extends WorkloadDefaults {
     readonly ports?: readonly PublishedPort[];
     /** Named volumes to mount: volume name to container path. */
     readonly volumes?: readonly { readonly volumeName: pulumi.Input<string>; readonly containerPath: string }[];
+    /** Host paths mounted read-only (a host metrics exporter reads the host's /proc, /sys and /). */
+    readonly hostMounts?: readonly { readonly hostPath: string; readonly containerPath: string }[];
+    /** One instance on every host of the runtime (host metrics), rather than one for the stack. Defaults to false. */
+    readonly everyHost?: boolean;
     readonly healthcheck: Healthcheck;
     /**
      * Whether the update waits until the service reports healthy. Defaults to true;
@@ -98,4 +102,14 @@ export function dockerLabels(labels: Record<string, pulumi.Input<string>>): { la
 /** json-file options for a rotation policy. */
 export function logOptions(logging: LogRotation): Record<string, string> {
     return { "max-size": `${logging.maxSizeMb}m`, "max-file": String(logging.maxFiles) };
+}
+
+/**
+ * A healthcheck that GETs `http://127.0.0.1:<port><path>` inside the container
+ * and passes on HTTP 200, with wget where the image has it (busybox-based
+ * public images) and bash's /dev/tcp otherwise (Debian-based local images).
+ */
+export function httpHealthcheck(port: number, path: string): Healthcheck {
+    const bash = `exec 3<>/dev/tcp/127.0.0.1/${port} && printf "GET ${path} HTTP/1.0\\r\\n\\r\\n" >&3 && read -r _ code _ <&3 && [ "$code" = 200 ]`;
+    return { test: ["CMD", "sh", "-c", `if command -v wget >/dev/null 2>&1; then exec wget -q -O /dev/null http://127.0.0.1:${port}${path}; fi; exec bash -c '${bash}'`] };
 }

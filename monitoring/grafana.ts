@@ -1,8 +1,9 @@
 /**
- * Grafana provisioning: the Prometheus datasource and the platform dashboard,
- * as files Grafana reads at start.
+ * Grafana provisioning: the Prometheus datasource and the platform's
+ * dashboards (monitoring/dashboards.ts), as files Grafana reads at start.
  */
 import { stringify } from "yaml";
+import { Dashboard, DASHBOARDS } from "./dashboards";
 
 export const DATASOURCE_UID = "ade-prometheus";
 export const DASHBOARD_UID = "ade-platform";
@@ -39,44 +40,40 @@ export function dashboardProvisioning(dashboardsDir: string): string {
     });
 }
 
-interface Panel {
-    readonly title: string;
-    readonly expr: string;
-    readonly unit: string;
-    readonly legend: string;
-}
-
-const PANELS: readonly Panel[] = [
-    { title: "Up", expr: "up", unit: "none", legend: "{{job}}" },
-    { title: "Request rate", expr: "sum by (job) (rate(http_requests_total[1m]))", unit: "reqps", legend: "{{job}}" },
-    {
-        title: "Latency p95",
-        expr: "histogram_quantile(0.95, sum by (job, le) (rate(http_request_duration_seconds_bucket[5m])))",
-        unit: "s",
-        legend: "{{job}}",
-    },
-    { title: "Errors (5xx rate)", expr: 'sum by (job) (rate(http_requests_total{status=~"5.."}[1m]))', unit: "reqps", legend: "{{job}}" },
-];
-
-/** The platform dashboard: up, request rate, latency and errors per service. */
-export function platformDashboard(environment: string): string {
-    const dashboard = {
-        uid: DASHBOARD_UID,
-        title: `ADE Platform (${environment})`,
+/** One dashboard as Grafana's JSON model: its panels two to a row, each a time series of its queries. */
+export function dashboardJson(dashboard: Dashboard, environment: string): string {
+    const model = {
+        uid: dashboard.uid,
+        title: `${dashboard.title} (${environment})`,
         tags: ["ade", environment],
         schemaVersion: 39,
         version: 1,
         refresh: "30s",
         time: { from: "now-1h", to: "now" },
-        panels: PANELS.map((p, i) => ({
+        panels: dashboard.panels.map((p, i) => ({
             id: i + 1,
             type: "timeseries",
             title: p.title,
             datasource: { type: "prometheus", uid: DATASOURCE_UID },
             gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
             fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
-            targets: [{ refId: "A", expr: p.expr, legendFormat: p.legend, datasource: { type: "prometheus", uid: DATASOURCE_UID } }],
+            targets: p.queries.map((q, j) => ({
+                refId: String.fromCharCode(65 + j),
+                expr: q.expr,
+                legendFormat: q.legend,
+                datasource: { type: "prometheus", uid: DATASOURCE_UID },
+            })),
         })),
     };
-    return `${JSON.stringify(dashboard, null, 2)}\n`;
+    return `${JSON.stringify(model, null, 2)}\n`;
+}
+
+/** The platform dashboard: up, requests, latency, errors, memory and alerts per service. */
+export function platformDashboard(environment: string): string {
+    return dashboardJson(DASHBOARDS.platform, environment);
+}
+
+/** Every provisioned dashboard by file name (`platform.json`, `database.json`, `host.json`). */
+export function dashboardFiles(environment: string): Record<string, string> {
+    return Object.fromEntries(Object.entries(DASHBOARDS).map(([name, d]) => [`${name}.json`, dashboardJson(d, environment)]));
 }

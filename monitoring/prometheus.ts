@@ -1,6 +1,8 @@
 /**
  * Prometheus configuration generated from the declared services: every service
- * that exposes metrics is a scrape job, and so are the monitoring components.
+ * that exposes metrics is a scrape job, and so is every part of the monitoring
+ * stack (Prometheus, Grafana, Alertmanager and the exporters). Alerts go to the
+ * stack's Alertmanager; the rules are in monitoring/alertRules.ts.
  */
 import { stringify } from "yaml";
 
@@ -14,82 +16,61 @@ export interface ScrapeTarget {
 
 export interface PrometheusConfigArgs {
     readonly project: string;
+    readonly stack: string;
     readonly environment: string;
     readonly scrapeIntervalSeconds: number;
+    /** How often rules are evaluated; the scrape interval when absent. */
+    readonly evaluationIntervalSeconds?: number;
     readonly targets: readonly ScrapeTarget[];
     readonly rulesFile: string;
-}
-
-export interface AlertThresholds {
-    readonly errorRatePercent: number;
-    readonly restartsPerHour: number;
+    /** `host:port` of the Alertmanager that receives the alerts. */
+    readonly alertmanager: string;
 }
 
 export const PROMETHEUS_PORT = 9090;
 export const GRAFANA_PORT = 3000;
+export const ALERTMANAGER_PORT = 9093;
+export const POSTGRES_EXPORTER_PORT = 9187;
+export const NODE_EXPORTER_PORT = 9100;
 
-/** Scrape targets for the declared services plus Prometheus and Grafana themselves. */
+/** The monitoring stack's own parts, each scraped under its service name. */
+export const MONITORING_TARGETS: readonly ScrapeTarget[] = [
+    { job: "prometheus", address: `localhost:${PROMETHEUS_PORT}`, metricsPath: "/metrics" },
+    { job: "grafana", address: `grafana:${GRAFANA_PORT}`, metricsPath: "/metrics" },
+    { job: "alertmanager", address: `alertmanager:${ALERTMANAGER_PORT}`, metricsPath: "/metrics" },
+    { job: "postgres-exporter", address: `postgres-exporter:${POSTGRES_EXPORTER_PORT}`, metricsPath: "/metrics" },
+    { job: "node-exporter", address: `node-exporter:${NODE_EXPORTER_PORT}`, metricsPath: "/metrics" },
+];
+
+/**
+ * Scrape targets: the declared services that expose metrics, then the
+ * monitoring stack, then `extra`: the platform's other parts (a reverse proxy
+ * in front of the services adds its target here).
+ */
 export function scrapeTargets(
     services: Readonly<Record<string, { port: number; metricsPath: string | null }>>,
+    extra: readonly ScrapeTarget[] = [],
 ): ScrapeTarget[] {
     const fromServices = Object.entries(services)
         .filter((entry): entry is [string, { port: number; metricsPath: string }] => entry[1].metricsPath !== null)
         .map(([name, s]) => ({ job: name, address: `${name}:${s.port}`, metricsPath: s.metricsPath }));
-    return [
-        ...fromServices,
-        { job: "prometheus", address: `localhost:${PROMETHEUS_PORT}`, metricsPath: "/metrics" },
-        { job: "grafana", address: `grafana:${GRAFANA_PORT}`, metricsPath: "/metrics" },
-    ];
+    return [...fromServices, ...MONITORING_TARGETS, ...extra];
 }
 
 export function prometheusConfig(args: PrometheusConfigArgs): string {
-    const interval = `${args.scrapeIntervalSeconds}s`;
     return stringify({
         global: {
-            scrape_interval: interval,
-            evaluation_interval: interval,
-            external_labels: { project: args.project, environment: args.environment },
+            scrape_interval: `${args.scrapeIntervalSeconds}s`,
+            evaluation_interval: `${args.evaluationIntervalSeconds ?? args.scrapeIntervalSeconds}s`,
+            external_labels: { project: args.project, stack: args.stack, environment: args.environment },
         },
+        alerting: { alertmanagers: [{ static_configs: [{ targets: [args.alertmanager] }] }] },
         rule_files: [args.rulesFile],
+        // `service` names the container a series comes from: alerts are grouped and silenced by it.
         scrape_configs: args.targets.map((t) => ({
             job_name: t.job,
             metrics_path: t.metricsPath,
             static_configs: [{ targets: [t.address], labels: { service: t.job } }],
         })),
-    });
-}
-
-export function alertRules(thresholds: AlertThresholds): string {
-    const errorRatio = thresholds.errorRatePercent / 100;
-    return stringify({
-        groups: [
-            {
-                name: "ade-platform",
-                rules: [
-                    {
-                        alert: "TargetDown",
-                        expr: "up == 0",
-                        for: "1m",
-                        labels: { severity: "critical" },
-                        annotations: { summary: "{{ $labels.job }} ({{ $labels.instance }}) is down" },
-                    },
-                    {
-                        alert: "HighErrorRate",
-                        expr:
-                            'sum by (job) (rate(http_requests_total{status=~"5.."}[5m]))' +
-                            ` / sum by (job) (rate(http_requests_total[5m])) > ${errorRatio}`,
-                        for: "5m",
-                        labels: { severity: "warning" },
-                        annotations: { summary: `{{ $labels.job }} answers more than ${thresholds.errorRatePercent}% of requests with 5xx` },
-                    },
-                    {
-                        alert: "FrequentRestarts",
-                        expr: `changes(process_start_time_seconds[1h]) > ${thresholds.restartsPerHour}`,
-                        labels: { severity: "warning" },
-                        annotations: { summary: `{{ $labels.job }} restarted more than ${thresholds.restartsPerHour} times in an hour` },
-                    },
-                ],
-            },
-        ],
     });
 }

@@ -118,6 +118,7 @@ export class Harness {
         remap(["database", "hostPort"]);
         remap(["monitoring", "prometheus", "hostPort"]);
         remap(["monitoring", "grafana", "hostPort"]);
+        remap(["monitoring", "alertmanager", "hostPort"]);
         remap(["debug", "dbAdmin", "hostPort"]);
         fs.writeFileSync(path.join(this.dir, `Pulumi.${stack}.yaml`), doc.toString());
     }
