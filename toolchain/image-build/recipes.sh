@@ -19,6 +19,17 @@ recipe_ref() {
   )
 }
 
+# Prints the public image references a recipe's image stands in for, one a line
+# (IMAGE_STANDS_FOR; none for an image that is only used by tests).
+recipe_stands_for() {
+  (
+    IMAGE_STANDS_FOR=()
+    # shellcheck source=/dev/null
+    source "$IMAGES_DIR/$1/recipe.sh"
+    [ "${#IMAGE_STANDS_FOR[@]}" -eq 0 ] || printf '%s\n' "${IMAGE_STANDS_FOR[@]}"
+  )
+}
+
 # Accepts "postgres", "ade-local/postgres" or "ade-local/postgres:15-1".
 resolve_name() {
   local arg="$1" name
@@ -33,6 +44,18 @@ resolve_name() {
   printf '%s\n' "$name"
 }
 
+# A hash of everything in the image's directory that goes into the image. The
+# IMAGE_STANDS_FOR line is left out: it changes the mirror map, not the image.
 recipe_hash() {
-  (cd "$IMAGES_DIR/$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+  (
+    cd "$IMAGES_DIR/$1" &&
+      find . -type f -print0 | LC_ALL=C sort -z |
+      while IFS= read -r -d '' file; do
+        if [ "$file" = ./recipe.sh ]; then
+          printf '%s  %s\n' "$(grep -v '^IMAGE_STANDS_FOR=' "$file" | sha256sum | cut -d' ' -f1)" "$file"
+        else
+          sha256sum "$file"
+        fi
+      done | sha256sum | cut -c1-16
+  )
 }
