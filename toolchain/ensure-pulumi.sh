@@ -20,12 +20,13 @@
 #   with the proxy's answer, in <bin>/../UNAVAILABLE, a warning is printed on
 #   every run, and the script still succeeds. toolchain/env.sh exports that file's
 #   path as ADE_TOOLCHAIN_UNAVAILABLE.
-# - for such a plugin, unless a real one is installed in PULUMI_HOME or on PATH,
-#   it builds this project's STAND-IN (toolchain/standin-providers: Go,
-#   on the served pulumi sdk/v3, driving the docker CLI; only what the program
-#   uses), installs it under the plugin's name and version, lists it in
-#   <bin>/../STANDIN and warns on every run. toolchain/env.sh exports that file's
-#   path as ADE_TOOLCHAIN_STANDIN. A real plugin, once built, replaces it.
+# - for such a plugin it builds this project's STAND-IN (toolchain/standin-providers:
+#   Go, on the served pulumi sdk/v3, driving the docker CLI; only what the program
+#   uses) and lists it in <bin>/../STANDIN, the toolchain's own record of its
+#   stand-ins (toolchain/env.sh exports its path as ADE_TOOLCHAIN_STANDIN). Unless
+#   a real plugin is installed in PULUMI_HOME or on PATH, it installs the stand-in
+#   into PULUMI_HOME under the plugin's name and version and warns on every run.
+#   A real plugin, once built, replaces it.
 #
 # Toolchains live in ~/.cache/ade-platform/toolchain/, each in a directory named
 # after what was really built (pulumi-<cli>_nodejs-<host source>_docker-<v>_command-<v>),

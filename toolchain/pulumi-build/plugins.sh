@@ -16,8 +16,8 @@ has_plugin() {
   grep -qx "$2 $3" <<<"$(installed_plugins "$1")" || command -v "pulumi-resource-$2" >/dev/null
 }
 
-# Writes the lines $2... to the UNAVAILABLE file $1 and warns, or removes $1 when
-# there are none.
+# Writes the lines $2... to the list file $1 (UNAVAILABLE, STANDIN), or removes $1
+# when there are none. A file that already says the same is left untouched.
 record_unavailable() {
   local file="$1"
   shift
@@ -25,6 +25,7 @@ record_unavailable() {
     rm -f "$file"
     return 0
   fi
+  [[ "$(cat "$file" 2>/dev/null)" != "$(printf '%s\n' "$@")" ]] || return 0
   mkdir -p "$(dirname "$file")"
   printf '%s\n' "$@" >"$file.tmp.$$"
   mv -f "$file.tmp.$$" "$file"

@@ -26,15 +26,20 @@ build_standin() {
 }
 
 # For each plugin the toolchain in bin directory $1 could not build (listed in
-# UNAVAILABLE file $2): a real one installed in PULUMI_HOME or on PATH is used as
-# it is; otherwise the stand-in is installed into PULUMI_HOME. Writes the STANDIN
-# file next to $2 (removed when no stand-in is in use) and warns.
+# UNAVAILABLE file $2), builds the stand-in and lists it in the toolchain's STANDIN
+# file, whatever this PULUMI_HOME holds: that file describes the toolchain, which
+# every PULUMI_HOME shares, and only this installer writes it. Then, per
+# PULUMI_HOME: a real plugin installed there or on PATH is used as it is;
+# otherwise the stand-in is installed into PULUMI_HOME, with a warning.
 provide_standins() {
-  local bin_dir="$1" unavailable_file="$2" standin_file plugin name version installed ambient dir lines=() line
-  standin_file="$(dirname "$unavailable_file")/STANDIN"
+  local bin_dir="$1" unavailable_file="$2" standin_file plugin name version installed ambient dir line listed=() in_use=()
+  standin_file="$(ade_standin_file "$bin_dir")"
   for plugin in "docker $DOCKER_VERSION" "command $COMMAND_VERSION"; do
     read -r name version <<<"$plugin"
     grep -qs "^pulumi-resource-$name " "$unavailable_file" || continue
+    dir="$(build_standin "$bin_dir" "$name" "$version")" || continue
+    line="pulumi-resource-$name $version $dir/pulumi-resource-$name: STAND-IN (toolchain/standin-providers) for the real plugin, which this toolchain could not build (see $unavailable_file)"
+    listed+=("$line")
     installed="$PULUMI_HOME/plugins/resource-$name-v$version/pulumi-resource-$name"
     if ambient="$(command -v "pulumi-resource-$name")" && ! is_standin "$ambient"; then
       log "pulumi-resource-$name: using $ambient from PATH (no stand-in)"
@@ -44,23 +49,22 @@ provide_standins() {
       log "pulumi-resource-$name $version: using the real plugin installed in $PULUMI_HOME (no stand-in)"
       continue
     fi
-    dir="$(build_standin "$bin_dir" "$name" "$version")" || continue
     step "installing the $name stand-in into $PULUMI_HOME"
     if ! cmp -s "$dir/pulumi-resource-$name" "$installed"; then
       "$bin_dir/pulumi" plugin install resource "$name" "$version" --file "$dir/pulumi-resource-$name" --reinstall >&2 ||
         die "pulumi plugin install resource $name $version --file $dir/pulumi-resource-$name failed"
     fi
-    lines+=("pulumi-resource-$name $version $dir/pulumi-resource-$name: STAND-IN (toolchain/standin-providers) installed into $PULUMI_HOME; the real plugin is unavailable (see $unavailable_file)")
+    in_use+=("$line")
   done
-  record_unavailable "$standin_file" "${lines[@]}"
-  [[ -f "$standin_file" ]] || return 0
+  record_unavailable "$standin_file" "${listed[@]}"
+  ((${#in_use[@]} > 0)) || return 0
   {
     printf '\n[ade] ################################################################################\n'
-    printf '[ade] WARNING: so STAND-IN resource plugins are installed in place of the real ones:\n'
-    while IFS= read -r line; do printf '[ade]   - %s\n' "$line"; done <"$standin_file"
+    printf '[ade] WARNING: so STAND-IN resource plugins are installed into %s in place of the real ones:\n' "$PULUMI_HOME"
+    for line in "${in_use[@]}"; do printf '[ade]   - %s\n' "$line"; done
     printf '[ade] They implement only the resources and properties this program uses, with the\n'
-    printf '[ade] docker CLI; they are NOT pulumi-docker or pulumi-command. The list is in\n'
-    printf '[ade] %s (source toolchain/env.sh exports it as ADE_TOOLCHAIN_STANDIN).\n' "$standin_file"
+    printf '[ade] docker CLI; they are NOT pulumi-docker or pulumi-command. The toolchain lists its\n'
+    printf '[ade] stand-ins in %s (source toolchain/env.sh exports it as ADE_TOOLCHAIN_STANDIN).\n' "$standin_file"
     printf '[ade] ################################################################################\n\n'
   } >&2
 }
