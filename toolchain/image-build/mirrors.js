@@ -86,11 +86,9 @@ function merge(current, entries) {
     return Object.fromEntries(Object.keys(merged).sort().map((key) => [key, merged[key]]));
 }
 
-function write(file, entries) {
-    const mirrors = merge(readMirrors(file), entries);
-    const text = `${JSON.stringify({ version: VERSION, writtenBy: WRITTEN_BY, mirrors }, null, 2)}\n`;
+/** Puts `text` in `file`, written beside it and renamed over it: a reader sees the old map or the new one, never half of one. */
+function replaceFile(file, text) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    // Written beside the file and renamed over it: a reader sees the old map or the new one, never half of one.
     const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
     try {
         fs.writeFileSync(temporary, text, { mode: 0o644 });
@@ -99,6 +97,13 @@ function write(file, entries) {
         fs.rmSync(temporary, { force: true });
         throw new MirrorError(`${file}: cannot be written (${error.code ?? error.message})`);
     }
+}
+
+function write(file, entries) {
+    const mirrors = merge(readMirrors(file), entries);
+    const text = `${JSON.stringify({ version: VERSION, writtenBy: WRITTEN_BY, mirrors }, null, 2)}\n`;
+    const unchanged = fs.existsSync(file) && fs.readFileSync(file, "utf8") === text;
+    if (!unchanged) replaceFile(file, text);
     process.stderr.write(`[build-images] mirror map: ${Object.keys(mirrors).length} image(s) in ${file}\n`);
 }
 

@@ -79,6 +79,16 @@ describe("the image mirror map (toolchain/image-build/mirrors.js)", () => {
         expect(fs.readFileSync(file, "utf8")).to.equal(map({ "postgres:15.8-bookworm": "ade-local/postgres:15-0" }));
     });
 
+    it("leaves a map that already says the same untouched", () => {
+        const entry = "node:22-bookworm-slim=ade-local/node:18-1";
+        mirrors(dir, ["ade-local/node:18-1"], ["write", file, entry]);
+        const past = new Date("2020-01-01T00:00:00Z");
+        fs.utimesSync(file, past, past);
+        const result = mirrors(dir, ["ade-local/node:18-1"], ["write", file, entry]);
+        expect(result.status).to.equal(0);
+        expect(fs.statSync(file).mtime.getTime()).to.equal(past.getTime());
+    });
+
     it("leaves no temporary file beside the map", () => {
         mirrors(dir, ["ade-local/node:18-1"], ["write", file, "node:22-bookworm-slim=ade-local/node:18-1"]);
         expect(fs.readdirSync(path.dirname(file))).to.deep.equal(["image-mirrors.json"]);
