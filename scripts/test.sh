@@ -26,8 +26,9 @@ if ((${#missing[@]} > 0)); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# Debian starts these services on install; the tests start their own.
-pkill -x prometheus 2>/dev/null || true
+# Debian starts these services on install (as user prometheus) where a service manager runs; the tests start their own.
+# Only that one: prometheus processes of containers run as other users and are not ours.
+pkill -x -u prometheus prometheus 2>/dev/null || true
 
 phase "npm packages"
 npm ci --no-audit --no-fund

@@ -7,9 +7,12 @@
 # binaries are the project's own offline build, turns off automatic plugin
 # downloads. ADE_TOOLCHAIN_UNAVAILABLE names the file listing resource plugins
 # that could not be built (unset when nothing is missing); ADE_TOOLCHAIN_STANDIN
-# names the file listing the STAND-IN plugins installed in their place (unset
-# when there are none). On failure it returns non-zero after saying which step
-# failed; it never exits the caller's shell.
+# names the file listing the STAND-IN plugins the toolchain provides in their
+# place (unset when there are none). Whether a given PULUMI_HOME runs a stand-in
+# or a real plugin installed there, the plugin binary tells (tests/e2e/harness.ts
+# checks). This file only reads those lists; toolchain/ensure-pulumi.sh writes
+# them. On failure it returns non-zero after saying which step failed; it never
+# exits the caller's shell.
 # shellcheck shell=bash
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
@@ -45,19 +48,19 @@ ade_env_setup() {
 
   # Resource plugins the toolchain lacks (toolchain/ensure-pulumi.sh could not build
   # them) are listed in a file, exported for the tests to say why they skip.
-  local info unavailable
+  local info kind unavailable standin_list
   info="$(bash -c 'source "$1" || exit 1
     if ade_is_own_toolchain "$2"; then echo own; else echo installed; fi
-    ade_unavailable_file "$2"' _ "$toolchain/lib.sh" "$pulumi_bin")" || return 1
-  unavailable="${info#*$'\n'}"
+    ade_unavailable_file "$2"
+    ade_standin_file "$2"' _ "$toolchain/lib.sh" "$pulumi_bin")" || return 1
+  { read -r kind && read -r unavailable && read -r standin_list; } <<<"$info"
   if [[ -f "$unavailable" ]]; then
     export ADE_TOOLCHAIN_UNAVAILABLE="$unavailable"
   else
     unset ADE_TOOLCHAIN_UNAVAILABLE
   fi
-  # ...and the stand-ins toolchain/ensure-pulumi.sh installed for them, listed next to it.
-  local standin_list
-  standin_list="$(dirname "$unavailable")/STANDIN"
+  # ...and the stand-ins the toolchain provides for them (toolchain/ensure-pulumi.sh
+  # writes that list; this file only reads it).
   if [[ -f "$standin_list" ]]; then
     export ADE_TOOLCHAIN_STANDIN="$standin_list"
   else
@@ -66,7 +69,7 @@ ade_env_setup() {
   # The project's own offline build cannot download plugins: fail fast with a
   # clear "no resource plugin" message. A pulumi the user installed (on a machine
   # with internet) keeps acquiring missing plugins on its own.
-  if [[ "${info%%$'\n'*}" == own ]]; then
+  if [[ "$kind" == own ]]; then
     export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
   fi
 }

@@ -62,3 +62,11 @@ ade_unavailable_file() {
     printf '%s\n' "$(ade_cache_dir)/toolchain/pulumi-on-path.UNAVAILABLE"
   fi
 }
+
+# Prints the path of the file that lists, one line each, the STAND-IN plugins the
+# toolchain in bin directory $1 provides for the plugins it lacks (written only by
+# toolchain/ensure-pulumi.sh; it exists only when there are some): STANDIN beside
+# the UNAVAILABLE file.
+ade_standin_file() {
+  printf '%s\n' "$(dirname "$(ade_unavailable_file "$1")")/STANDIN"
+}

@@ -258,12 +258,39 @@ export function missingPlugins(): string | undefined {
     return `missing: ${missing.join(", ")}\n${why}`;
 }
 
+/**
+ * What this project's stand-in plugins carry and real plugins do not: their Go
+ * module path (older stand-ins said STAND-IN). toolchain/pulumi-build/plugins.sh
+ * (is_standin) tells them apart the same way.
+ */
+const STANDIN_SIGNATURES = ["ade-platform/standin-providers", "STAND-IN"];
+
+/** True when a plugin binary is one of this project's stand-ins rather than the real plugin. */
+export function isStandin(binary: string): boolean {
+    const content = fs.readFileSync(binary);
+    return STANDIN_SIGNATURES.some((signature) => content.includes(signature));
+}
+
+/**
+ * The plugins the suites will install that are stand-ins, one line each. Read from
+ * the binaries themselves: the toolchain's STANDIN list says which stand-ins it
+ * provides, not whether this PULUMI_HOME holds them or real plugins.
+ */
+export function standinPlugins(): string[] {
+    return PLUGINS.flatMap(([plugin, pkg]) => {
+        const version = pluginVersion(pkg);
+        const binary = pluginBinary(plugin, version);
+        return binary !== undefined && isStandin(binary) ? [`pulumi-resource-${plugin} ${version}: ${binary}`] : [];
+    });
+}
+
 /** Says aloud which plugins the suite runs with; skips it, saying why, when they are missing. Use in `before`. */
 export function skipWithoutPlugins(context: Mocha.Context): void {
-    const standins = process.env["ADE_TOOLCHAIN_STANDIN"];
-    if (standins !== undefined && fs.existsSync(standins)) {
-        const list = fs.readFileSync(standins, "utf8").trim();
-        process.stdout.write(`\n  NOTE: the real docker/command plugins cannot be built here; this suite runs the real Pulumi engine with this project's STAND-IN plugins:\n${list.replace(/^/gm, "    ")}\n\n`);
+    const standins = standinPlugins();
+    if (standins.length > 0) {
+        const list = process.env["ADE_TOOLCHAIN_STANDIN"];
+        const where = list !== undefined && fs.existsSync(list) ? `\n    (the toolchain's list of its stand-ins: ${list})` : "";
+        process.stdout.write(`\n  NOTE: this suite runs the real Pulumi engine with this project's STAND-IN plugins in place of the real ones:\n${standins.map((line) => `    ${line}`).join("\n")}${where}\n\n`);
     }
     const reason = missingPlugins();
     if (reason === undefined) return;

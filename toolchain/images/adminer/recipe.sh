@@ -5,6 +5,7 @@
 # non-root user, ADMINER_DEFAULT_SERVER pre-fills the login form (default "db").
 # Bump the tag's suffix whenever anything in this directory changes.
 IMAGE_REF=ade-local/adminer:4-1
+IMAGE_STANDS_FOR=(adminer:4.8.1)
 
 IMAGE_PACKAGES=(adminer php-cli php-pgsql tini)
 

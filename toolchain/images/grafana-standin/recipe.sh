@@ -5,6 +5,7 @@
 # API the platform checks. See README.md. Runs as Grafana's uid 472.
 # Bump the tag whenever anything in this directory changes.
 IMAGE_REF=ade-local/grafana-standin:2
+IMAGE_STANDS_FOR=(grafana/grafana:11.2.2)
 
 IMAGE_PACKAGES=(python3 python3-yaml wget)
 

@@ -6,6 +6,7 @@
 # Dockerfile says USER node, and the default command is `node`.
 # Bump the tag's suffix whenever anything in this directory changes.
 IMAGE_REF=ade-local/node:18-1
+IMAGE_STANDS_FOR=(node:22-bookworm-slim)
 
 IMAGE_PACKAGES=(nodejs ca-certificates)
 

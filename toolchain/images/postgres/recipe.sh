@@ -5,6 +5,7 @@
 # server and client binaries on PATH.
 # Bump the tag's suffix whenever anything in this directory changes.
 IMAGE_REF=ade-local/postgres:15-1
+IMAGE_STANDS_FOR=(postgres:15.8-bookworm)
 
 readonly PG_MAJOR=15
 

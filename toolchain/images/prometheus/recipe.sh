@@ -5,6 +5,7 @@
 # /prometheus; wget (for the healthcheck) and promtool included.
 # Bump the tag's suffix whenever anything in this directory changes.
 IMAGE_REF=ade-local/prometheus:2-1
+IMAGE_STANDS_FOR=(prom/prometheus:v2.53.2)
 
 IMAGE_PACKAGES=(prometheus wget)
 
