@@ -110,6 +110,8 @@ export class Monitoring extends pulumi.ComponentResource {
                     `--config.file=${PROMETHEUS_CONFIG}`,
                     "--storage.tsdb.path=/prometheus",
                     `--storage.tsdb.retention.time=${args.prometheus.retentionDays}d`,
+                    // Links in alerts (generatorURL) point where a person can open them.
+                    `--web.external-url=http://127.0.0.1:${args.prometheus.hostPort}`,
                 ],
                 volumes: [{ volumeName: prometheusData.name, containerPath: "/prometheus" }],
                 healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${PROMETHEUS_PORT}/-/healthy`] },
