@@ -5,21 +5,24 @@
 import { Command } from "commander";
 import { register as deploy } from "./commands/deploy";
 import { register as diff } from "./commands/diff";
+import { register as drift } from "./commands/drift";
 import { register as envImport } from "./commands/envImport";
 import { register as history } from "./commands/history";
+import { register as logs } from "./commands/logs";
 import { register as promote } from "./commands/promote";
 import { register as release } from "./commands/release";
 import { register as rollback } from "./commands/rollback";
+import { register as status } from "./commands/status";
 import { register as version } from "./commands/version";
 import { UserError } from "../core/errors";
 
 const program = new Command()
     .name("ade")
-    .description("ADE Platform: promote config between stacks, migrate .env files, release, deploy and roll back")
+    .description("ADE Platform: promote config between stacks, migrate .env files, release, deploy and roll back; status, logs and drift of a stack")
     .showHelpAfterError();
 
 // Each command module declares its own options and calls one async function.
-for (const register of [promote, diff, envImport, version, release, deploy, rollback, history]) register(program);
+for (const register of [promote, diff, envImport, version, release, deploy, rollback, history, status, logs, drift]) register(program);
 
 export async function main(argv: string[]): Promise<number> {
     try {
@@ -31,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
             return 1;
         }
         process.stderr.write(`ade: internal error (a bug in ade; please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        return 2;
+        // Not 2: that is `ade drift`'s answer "the stack drifted".
+        return 3;
     }
 }

@@ -28,7 +28,7 @@ const VERBS: Readonly<Record<string, [string, string]>> = {
     replace: ["replacing", "replaced"],
     "create-replacement": ["creating replacement", "created replacement"],
     "delete-replaced": ["deleting replaced", "deleted replaced"],
-    refresh: ["refreshing", "refreshed"],
+    // No refresh: `ade deploy` names the drift it repairs before the update; every resource read back is noise.
     import: ["importing", "imported"],
 };
 

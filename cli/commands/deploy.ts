@@ -1,6 +1,7 @@
 /**
- * `ade deploy <stack>`: validate the config, run the unit tests, preview, `up`
- * with a message naming the release, verify health. When the update or its
+ * `ade deploy <stack>`: validate the config, run the unit tests, put back
+ * what changed outside Pulumi (drift), preview, `up` with a message naming
+ * the release, verify health. When the update or its
  * verification fails, the stack goes back by itself to the newest update that
  * verified healthy, and the command exits non-zero naming what failed and what runs.
  */
@@ -16,6 +17,8 @@ import { projectName } from "../../stacks/stackFile";
 import { UserError } from "../../core/errors";
 import { openStack, projectRoot, requireKnownStack } from "../workspace";
 import { rollback } from "./rollback";
+import { driftLines } from "../../operations/drift";
+import { readDrift } from "../refresh";
 
 export interface DeployOptions {
     readonly stack: string;
@@ -55,8 +58,13 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const changelog = readChangelog(root);
     const message = releaseMessage(version, changelog === undefined ? undefined : changelogDescription(changelog, version));
     const stack = await openStack(root, options.stack);
+    // What changed outside Pulumi (a container stopped or removed by hand): this update puts it back.
+    const drifted = (await readDrift(stack)).items;
+    if (drifted.length > 0) {
+        write(`drift: ${drifted.length} resource(s) changed outside Pulumi; this deploy puts them back:\n${driftLines(drifted).map((l) => `  ${l}\n`).join("")}`);
+    }
     try {
-        const preview = await stack.preview({ message, color: "never" });
+        const preview = await stack.preview({ message, color: "never", refresh: drifted.length > 0 });
         write(`preview: ${describeChanges(preview.changeSummary, "future")}\n`);
     } catch (error) {
         throw new UserError(`preview of ${options.stack} failed: ${updateFailure(error)}; nothing was changed`);
@@ -65,7 +73,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     // What runs now: put back if this update fails, whether or not it ever verified healthy.
     const before = findRollbackTarget(await readReleases(stack, root, options.stack, project), { kind: "previous" }, options.stack);
     const progress = new Progress(`deploying release ${version} to ${options.stack}`, { mode: progressMode(), write });
-    const verification = await upAndVerify(stack, { root, stackName: options.stack, project, message, config, progress });
+    const verification = await upAndVerify(stack, { root, stackName: options.stack, project, message, config, progress, refresh: drifted.length > 0 });
     if (verification.ok) {
         for (const line of verification.lines) write(`${line}\n`);
         const backup = verification.outputs["databaseBackup"]?.value as string | undefined;
