@@ -23,7 +23,7 @@ export const PASSPHRASES: Record<StackName, string> = {
 };
 
 /** Files and folders of the project the program needs at run time. */
-const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "tsconfig.json", "package.json", "core", "config", "stacks", "monitoring", "release", "promotion", "components", "cli", "bin", "app"];
+const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "tsconfig.json", "package.json", "core", "config", "stacks", "monitoring", "release", "promotion", "operations", "components", "cli", "bin", "app"];
 
 export interface RunResult {
     readonly status: number;

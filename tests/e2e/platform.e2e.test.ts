@@ -46,7 +46,22 @@ describe("platform end to end", function () {
         await h.phase("up development (cold)", () => h.up("development"));
         const { containers } = h.dockerObjects(`${h.project}-development-`);
         expect(containers.sort()).to.deep.equal(
-            ["api", "api-files", "dbadmin", "grafana", "grafana-files", "postgres", "postgres-files", "prometheus", "prometheus-files"].map(
+            [
+                "alertmanager",
+                "alertmanager-files",
+                "api",
+                "api-files",
+                "dbadmin",
+                "grafana",
+                "grafana-files",
+                "node-exporter",
+                "postgres",
+                "postgres-exporter",
+                "postgres-exporter-files",
+                "postgres-files",
+                "prometheus",
+                "prometheus-files",
+            ].map(
                 (s) => `${h.project}-development-${s}`,
             ),
         );
@@ -68,12 +83,24 @@ describe("platform end to end", function () {
         const targets = await eventually(90, async () => {
             const { body } = await getJson(`http://127.0.0.1:${promPort}/api/v1/targets`);
             const active = (body as { data: { activeTargets: { labels: { job: string }; health: string }[] } }).data.activeTargets;
-            return active.length === 3 && active.every((t) => t.health === "up") ? active : undefined;
+            return active.length === 6 && active.every((t) => t.health === "up") ? active : undefined;
         });
-        expect(targets.map((t) => t.labels.job).sort()).to.deep.equal(["api", "grafana", "prometheus"]);
+        expect(targets.map((t) => t.labels.job).sort()).to.deep.equal(["alertmanager", "api", "grafana", "node-exporter", "postgres-exporter", "prometheus"]);
         const rules = await getJson(`http://127.0.0.1:${promPort}/api/v1/rules`);
         const names = (rules.body as { data: { groups: { rules: { name: string }[] }[] } }).data.groups.flatMap((g) => g.rules.map((r) => r.name));
-        expect(names).to.deep.equal(["TargetDown", "HighErrorRate", "FrequentRestarts"]);
+        expect(names.filter((n) => !n.startsWith("ade:"))).to.deep.equal([
+            "TargetDown",
+            "DatabaseDown",
+            "DatabaseConnectionsNearLimit",
+            "DiskAlmostFull",
+            "DiskFillingUp",
+            "MemoryNearLimit",
+            "HealthEndpointFailing",
+            "ScrapeGaps",
+            "HighErrorRate",
+            "FrequentRestarts",
+            "AlertDeliveryFailing",
+        ]);
     });
 
     it("has Grafana healthy with its provisioned datasource pointing at Prometheus", async () => {
@@ -86,7 +113,7 @@ describe("platform end to end", function () {
         const ds = (body as { name: string; type: string; url: string; isDefault: boolean }[])[0];
         expect(ds).to.include({ name: "Prometheus", type: "prometheus", url: "http://prometheus:9090", isDefault: true });
         const search = await getJson(`http://127.0.0.1:${port}/api/search`, { Authorization: auth });
-        expect((search.body as { uid: string }[]).map((d) => d.uid)).to.deep.equal(["ade-platform"]);
+        expect((search.body as { uid: string }[]).map((d) => d.uid)).to.deep.equal(["ade-database", "ade-host", "ade-platform"]);
     });
 
     it("keeps the database's data across a second up", async () => {
@@ -108,7 +135,7 @@ describe("platform end to end", function () {
         }
         const all = h.dockerObjects();
         // Each stack's services plus the one-shot containers that delivered their files.
-        expect(all.containers).to.have.length(9 + 8 + 8);
+        expect(all.containers).to.have.length(14 + 13 + 13);
     });
 
     it("publishes nothing of production beyond loopback but the application", () => {
@@ -124,6 +151,7 @@ describe("platform end to end", function () {
             .sort();
         expect(published).to.deep.equal([
             `api 8080/tcp -> 0.0.0.0:${apiPort("production")}`,
+            `alertmanager 9093/tcp -> 127.0.0.1:${h.port("production", 30093)}`,
             `grafana 3000/tcp -> 127.0.0.1:${h.port("production", 30300)}`,
             `prometheus 9090/tcp -> 127.0.0.1:${h.port("production", 30090)}`,
         ]);
@@ -184,7 +212,11 @@ describe("platform end to end", function () {
         expect(ds.status).to.equal(200);
         expect(ds.body).to.have.length(1);
         const search = await getJson(`http://127.0.0.1:${h.port("production", 30300)}/api/search`, auth);
-        expect((search.body as { uid: string; title: string }[]).map((d) => [d.uid, d.title])).to.deep.equal([["ade-platform", "ADE Platform (production)"]]);
+        expect((search.body as { uid: string; title: string }[]).map((d) => [d.uid, d.title])).to.deep.equal([
+            ["ade-database", "ADE Database (production)"],
+            ["ade-host", "ADE Host (production)"],
+            ["ade-platform", "ADE Platform (production)"],
+        ]);
     });
 
     it("backs production's database up before an update that touches it, and the backup restores", async () => {
