@@ -150,8 +150,8 @@ describe("platform end to end", function () {
             )
             .sort();
         expect(published).to.deep.equal([
-            `api 8080/tcp -> 0.0.0.0:${apiPort("production")}`,
             `alertmanager 9093/tcp -> 127.0.0.1:${h.port("production", 30093)}`,
+            `api 8080/tcp -> 0.0.0.0:${apiPort("production")}`,
             `grafana 3000/tcp -> 127.0.0.1:${h.port("production", 30300)}`,
             `prometheus 9090/tcp -> 127.0.0.1:${h.port("production", 30090)}`,
         ]);
