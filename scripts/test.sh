@@ -17,9 +17,10 @@ source toolchain/env.sh
 node --version
 pulumi version
 
-phase "Debian packages for the tests (promtool, PostgreSQL)"
+phase "Debian packages for the tests (promtool, amtool, PostgreSQL)"
 missing=()
 command -v promtool >/dev/null || missing+=(prometheus)
+command -v amtool >/dev/null || missing+=(prometheus-alertmanager)
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || missing+=(postgresql)
 if ((${#missing[@]} > 0)); then
   [[ $(id -u) == 0 ]] || { echo "[test] missing ${missing[*]}: install them (apt-get install ${missing[*]})" >&2; exit 1; }
@@ -29,6 +30,7 @@ fi
 # Debian starts these services on install (as user prometheus) where a service manager runs; the tests start their own.
 # Only that one: prometheus processes of containers run as other users and are not ours.
 pkill -x -u prometheus prometheus 2>/dev/null || true
+pkill -u prometheus -f '^/usr/bin/prometheus-alertmanager( |$)' 2>/dev/null || true
 
 phase "npm packages"
 npm ci --no-audit --no-fund
