@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -128,6 +129,23 @@ describe("operating a stack end to end", function () {
         const parsed = warnings === "" ? [] : warnings.split("\n").map((l) => JSON.parse(l) as { service: string; level: string });
         expect(parsed.every((l) => l.service === "api" && ["warn", "error", "fatal"].includes(l.level))).to.equal(true);
         expect(expectExit(h.ade(["logs", "testing", "nope"], "testing"), 1).stderr).to.match(/^ade: stack testing has no service "nope" \(services: alertmanager, api, /);
+    });
+
+    it("follows new lines with ade logs --follow until interrupted", async () => {
+        const child = spawn(process.execPath, [path.join(h.dir, "bin", "ade.js"), "logs", "testing", "api", "--follow", "--since", "1s"], {
+            cwd: h.dir,
+            env: { ...h.env("testing"), ADE_PROJECT_DIR: h.dir, CI: "true" },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+        const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+        await eventually(30, () => Promise.resolve(out.includes('"service":"api"') ? true : undefined));
+        for (let i = 0; i < 2; i++) expect((await postJson(`${api()}/visits`)).status).to.equal(200);
+        await eventually(30, () => Promise.resolve(out.split("\n").filter((l) => l.includes('"path":"/visits"')).length >= 2 ? true : undefined));
+        child.kill("SIGINT");
+        expect(await exited).to.equal(0);
+        h.transcript.push(out);
     });
 
     it("reports the application's container stopped by hand in ade drift, exit 2", () => {
