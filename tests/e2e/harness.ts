@@ -94,12 +94,7 @@ export class Harness {
             run("npm", ["ci", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: path.join(this.dir, "app") });
         });
         await this.phase("install plugins into private PULUMI_HOME", () => {
-            for (const [plugin, pkg] of PLUGINS) {
-                const version = pluginVersion(pkg);
-                const binary = pluginBinary(plugin, version);
-                if (binary === undefined) throw new Error(`no pulumi-resource-${plugin} ${version}: source toolchain/env.sh first`);
-                this.pulumiRaw(["plugin", "install", "resource", plugin, version, "--file", binary]);
-            }
+            installPlugins(this.pulumiHome, (args) => this.pulumiRaw(args));
         });
     }
 
@@ -223,6 +218,27 @@ export class Harness {
             fs.rmSync(this.dir, { recursive: true, force: true });
         });
     }
+}
+
+/**
+ * Installs the docker and command plugins (real, or the stand-ins) into a
+ * private PULUMI_HOME with `pulumi plugin install --file`, run by `pulumi`.
+ */
+export function installPlugins(pulumiHome: string, pulumi: (args: string[]) => unknown = (args) => run("pulumi", [...args, "--non-interactive"], { env: { ...process.env, PULUMI_HOME: pulumiHome } })): void {
+    for (const [plugin, pkg] of PLUGINS) {
+        const version = pluginVersion(pkg);
+        const binary = pluginBinary(plugin, version);
+        if (binary === undefined) throw new Error(`no pulumi-resource-${plugin} ${version}: source toolchain/env.sh first`);
+        pulumi(["plugin", "install", "resource", plugin, version, "--file", binary]);
+    }
+}
+
+/** Whether the installed plugins are this project's stand-ins (they carry its module path). */
+export function pluginsAreStandins(): boolean {
+    return PLUGINS.some(([plugin, pkg]) => {
+        const binary = pluginBinary(plugin, pluginVersion(pkg));
+        return binary !== undefined && fs.readFileSync(binary).includes("ade-platform/standin-providers");
+    });
 }
 
 /**
