@@ -7,11 +7,10 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { PulumiFn } from "@pulumi/pulumi/automation";
-import { LOCAL_IMAGES } from "./harness";
 import { PREFIX } from "./fidelity.workspace";
 
-/** A local image every machine of the project has (toolchain/build-images.sh). */
-export const BASE = LOCAL_IMAGES.appBase;
+/** A local image every machine of the project has (toolchain/images/node, built by toolchain/build-images.sh). */
+export const BASE = "ade-local/node:18-1";
 
 const logging = { logDriver: "json-file", logOpts: { "max-size": "10m", "max-file": "3" } };
 const idle = { image: BASE, command: ["sleep", "3600"] };
