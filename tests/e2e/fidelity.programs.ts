@@ -16,6 +16,16 @@ const logging = { logDriver: "json-file", logOpts: { "max-size": "10m", "max-fil
 const idle = { image: BASE, command: ["sleep", "3600"] };
 const healthy = { tests: ["CMD", "true"], timeout: "3s", retries: 3, startPeriod: "1s" };
 
+/** A local build tagged with the version, as the program builds the application (classic builder, no push). */
+function appImage(contextDir: string, repository: string, version: string): docker.Image {
+    return new docker.Image("img", {
+        imageName: `${PREFIX}/${repository}:${version}`,
+        skipPush: true,
+        buildOnPreview: false,
+        build: { context: contextDir, args: { VERSION: version }, builderVersion: docker.BuilderVersion.BuilderV1, platform: "linux/amd64" },
+    });
+}
+
 /** Every type the program uses, with inputs that match what Docker reports, plus two containers that do not. */
 export function readBack(contextDir: string): PulumiFn {
     return () => {
@@ -23,12 +33,7 @@ export function readBack(contextDir: string): PulumiFn {
         const labels = [{ label: "ade.fid", value: "read-back" }];
         const net = new docker.Network("net", { name: n("net"), driver: "bridge", internal: false, labels }, { deleteBeforeReplace: true });
         const vol = new docker.Volume("vol", { name: n("files"), labels }, { deleteBeforeReplace: true });
-        const img = new docker.Image("img", {
-            imageName: `${PREFIX}/rb-app:1`,
-            skipPush: true,
-            buildOnPreview: false,
-            build: { context: contextDir, args: { VERSION: "1" }, builderVersion: docker.BuilderVersion.BuilderV1, platform: "linux/amd64" },
-        });
+        const img = appImage(contextDir, "rb-app", "1");
         const base = new docker.RemoteImage("base", { name: BASE, keepLocally: true });
         const files = new docker.Container(
             "files",
@@ -105,12 +110,7 @@ export interface ChangeSettings {
 export function changes(contextDir: string, s: ChangeSettings): PulumiFn {
     return () => {
         const labels = [{ label: "ade.fid", value: s.label }];
-        const img = new docker.Image("img", {
-            imageName: `${PREFIX}/ch-app:${s.version}`,
-            skipPush: true,
-            buildOnPreview: false,
-            build: { context: contextDir, args: { VERSION: s.version }, builderVersion: docker.BuilderVersion.BuilderV1, platform: "linux/amd64" },
-        });
+        const img = appImage(contextDir, "ch-app", s.version);
         new docker.Container(
             "app",
             {

@@ -101,26 +101,22 @@ func route[Req interface{ GetUrn() string }, Resp any](ctx context.Context, req 
 	return op(h, ctx, req)
 }
 
+// The resource RPCs, each served by the handler of the request's type.
 func (p *dockerProvider) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
 	return route(ctx, req, handler.Check)
 }
-
 func (p *dockerProvider) Diff(ctx context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
 	return route(ctx, req, handler.Diff)
 }
-
 func (p *dockerProvider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
 	return route(ctx, req, handler.Create)
 }
-
 func (p *dockerProvider) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
 	return route(ctx, req, handler.Read)
 }
-
 func (p *dockerProvider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
 	return route(ctx, req, handler.Update)
 }
-
 func (p *dockerProvider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
 	return route(ctx, req, handler.Delete)
 }
