@@ -34,11 +34,11 @@ export function publishedBindings(c: Pick<StackConfig, "services" | "database" |
 }
 
 /**
- * The host ports another stack's values publish. A stack whose config does not
+ * The host ports a stack's raw values publish. A stack whose config does not
  * validate still has containers from its last update: its ports are read as
  * far as they are numbers, so a broken file does not hide them.
  */
-export function otherStackBindings(values: Readonly<Record<string, unknown>>): Binding[] {
+export function valuesBindings(values: Readonly<Record<string, unknown>>): Binding[] {
     const parsed = stackConfigSchema.safeParse(values);
     if (parsed.success) return publishedBindings(parsed.data);
     const found: Binding[] = [];
@@ -71,17 +71,17 @@ function overlaps(a: string, b: string): boolean {
     return a === b || a === ANY || b === ANY;
 }
 
-/** One line per host port of `config` that another stack of the project publishes too. */
-export function crossStackPortClashes(stack: string, config: Pick<StackConfig, "services" | "database" | "monitoring" | "debug">, others: readonly OtherStack[]): string[] {
+/** One line per host port of `mine` (the stack's bindings) that another stack of the project publishes too. */
+export function crossStackPortClashes(stack: string, mine: readonly Binding[], others: readonly OtherStack[]): string[] {
     const problems: string[] = [];
-    const theirs = others.filter((o) => o.stack !== stack).map((o) => ({ stack: o.stack, bindings: otherStackBindings(o.values) }));
-    for (const mine of publishedBindings(config)) {
+    const theirs = others.filter((o) => o.stack !== stack).map((o) => ({ stack: o.stack, bindings: valuesBindings(o.values) }));
+    for (const binding of mine) {
         for (const other of theirs) {
-            const clash = other.bindings.find((b) => b.port === mine.port && overlaps(b.address, mine.address));
+            const clash = other.bindings.find((b) => b.port === binding.port && overlaps(b.address, binding.address));
             if (clash === undefined) continue;
             problems.push(
-                `${mine.key}: port ${mine.port} is already published by stack ${printable(other.stack)} (${printable(clash.key)} on ${printable(clash.address)}); the project's stacks share one Docker host: ` +
-                    `choose a free port with: pulumi config set --path ${mine.key} <port> --stack ${printable(stack)}`,
+                `${binding.key}: port ${binding.port} is already published by stack ${printable(other.stack)} (${printable(clash.key)} on ${printable(clash.address)}); the project's stacks share one Docker host: ` +
+                    `choose a free port with: pulumi config set --path ${binding.key} <port> --stack ${printable(stack)}`,
             );
             break;
         }

@@ -273,6 +273,19 @@ const cases: Case[] = [
         ],
     },
     {
+        title: "a host port clash together with a schema problem of the same stack",
+        stack: "testing",
+        mutate: (v) => {
+            v.monitoring.grafana.hostPort = 13000;
+            v.services.api.build.context = "../../../etc";
+        },
+        others: () => [{ stack: "development", values: stackValues("development") }],
+        problems: [
+            'services.api.build.context: must be a folder inside the project, relative to it (such as app) (got "../../../etc")',
+            "monitoring.grafana.hostPort: port 13000 is already published by stack development (monitoring.grafana.hostPort on 127.0.0.1); the project's stacks share one Docker host: choose a free port with: pulumi config set --path monitoring.grafana.hostPort <port> --stack testing",
+        ],
+    },
+    {
         title: "a port that an invalid stack file still publishes",
         stack: "testing",
         mutate: (v) => (v.services.api.hostPort = 18081),

@@ -8,7 +8,7 @@ import { nearest } from "../core/suggest";
 import { printable, showValue } from "../core/text";
 import { environmentForStack } from "./environment";
 import { productionViolations } from "./invariants";
-import { crossStackPortClashes, OtherStack } from "./ports";
+import { crossStackPortClashes, OtherStack, publishedBindings, valuesBindings } from "./ports";
 import { CONFIG_KEYS, ENVIRONMENTS, SECRET_KEY_NAMES, SECRET_LOOKING_NAME, STRING_KEYS, StackConfig, stackConfigSchema } from "./schema";
 
 export type Validation = { ok: true; config: StackConfig } | { ok: false; problems: string[] };
@@ -87,9 +87,11 @@ export function validateStackConfig(stack: string, raw: RawStackConfig, context:
             .filter((issue) => environment.ok || issue.path[0] !== "environment")
             .flatMap((issue) => describeIssue(issue, values, meant));
         problems.splice(environment.ok ? 0 : 1, 0, ...issues);
+        // Ports are read from the raw values too, so a clash is reported with the other problems.
+        problems.push(...crossStackPortClashes(stack, valuesBindings(values), context.otherStacks ?? []));
         return { ok: false, problems };
     }
-    problems.push(...productionViolations(parsed.data), ...crossStackPortClashes(stack, parsed.data, context.otherStacks ?? []));
+    problems.push(...productionViolations(parsed.data), ...crossStackPortClashes(stack, publishedBindings(parsed.data), context.otherStacks ?? []));
     return problems.length === 0 ? { ok: true, config: parsed.data } : { ok: false, problems };
 }
 
