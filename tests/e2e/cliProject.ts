@@ -37,8 +37,8 @@ export interface CliResult {
     readonly stderr: string;
 }
 
-/** What the program needs besides Pulumi.yaml and the stack files (tests/e2e/harness.ts copies the same). */
-const PROGRAM_ENTRIES = ["index.ts", "tsconfig.json", "package.json", "core", "config", "stacks", "monitoring", "release", "promotion", "components"];
+/** What the program needs besides Pulumi.yaml and the stack files: its sources and bin/ (Pulumi.yaml runs bin/program.js, which builds dist/). */
+const PROGRAM_ENTRIES = ["index.ts", "tsconfig.json", "package.json", "core", "config", "stacks", "monitoring", "release", "promotion", "components", "bin"];
 
 export class CliProjects {
     private pulumiHome = "";
@@ -71,7 +71,9 @@ export class CliProjects {
             fs.writeFileSync(stackPath({ dir, stateDir }, stack), text.replace(/^ {2}ade:/gm, `  ${this.project}:`));
         }
         if (options.program === true) {
-            for (const entry of PROGRAM_ENTRIES) fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
+            for (const entry of PROGRAM_ENTRIES) {
+                fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true, filter: (src) => !/(^|[/\\])(node_modules|dist)([/\\]|$)/.test(path.relative(REPO, src)) });
+            }
             fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
         }
         return { dir, stateDir };
