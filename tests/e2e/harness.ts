@@ -77,6 +77,8 @@ export class Harness {
 
     /** Copies the project, rewrites the copies' stack files and installs the plugins into the private PULUMI_HOME. */
     async prepare(): Promise<void> {
+        // Two runs of one suite share its Docker names and ports: the second waits for the first.
+        this.releaseLock = await suiteLock(this.project);
         this.prepared = true;
         await this.phase("prepare project copy", () => {
             for (const entry of [...PROJECT_ENTRIES, ...(this.options.extraEntries ?? [])]) {
@@ -217,6 +219,44 @@ export class Harness {
             removeDockerObjects(this.dockerObjects());
             fs.rmSync(this.dir, { recursive: true, force: true });
         });
+        this.releaseLock?.();
+    }
+
+    private releaseLock: (() => void) | undefined;
+}
+
+/**
+ * Waits until no other live process runs the suite named `project` on this
+ * machine, then holds its lock file (with this pid) until the returned function
+ * is called. A lock whose process is gone is taken over.
+ */
+export async function suiteLock(project: string): Promise<() => void> {
+    const file = path.join(os.tmpdir(), `${project}.e2e.lock`);
+    let said = false;
+    for (;;) {
+        try {
+            fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+            return () => fs.rmSync(file, { force: true });
+        } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        }
+        const holder = Number(fs.readFileSync(file, "utf8").trim());
+        if (!Number.isInteger(holder) || !isAlive(holder)) {
+            fs.rmSync(file, { force: true });
+            continue;
+        }
+        if (!said) process.stdout.write(`  waiting for another run of ${project} (pid ${holder}) to finish: it uses the same Docker names and ports\n`);
+        said = true;
+        await new Promise((r) => setTimeout(r, 5000));
+    }
+}
+
+function isAlive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "EPERM";
     }
 }
 
