@@ -113,7 +113,7 @@ describe("platform end to end", function () {
 
     it("plans no change for any stack after its cold up, after a refresh, and in a preview that refreshes", async () => {
         const unchanged = (out: string, stack: string, step: string) => {
-            const summary = /Resources:\n([\s\S]*?)\n\n/.exec(out)?.[1] ?? out;
+            const summary = /Resources:\n([\s\S]*?)(?:\n\s*\n|\s*$)/.exec(out)?.[1] ?? out;
             expect(summary, `${stack}: ${step}\n${out.slice(-3000)}`).to.match(/^\s+\d+ unchanged\s*$/);
         };
         for (const stack of STACKS) {
