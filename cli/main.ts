@@ -15,6 +15,7 @@ import { register as rollback } from "./commands/rollback";
 import { register as status } from "./commands/status";
 import { register as version } from "./commands/version";
 import { UserError } from "../core/errors";
+import { escapeLines } from "../core/text";
 
 const program = new Command()
     .name("ade")
@@ -30,10 +31,10 @@ export async function main(argv: string[]): Promise<number> {
         return process.exitCode === undefined ? 0 : Number(process.exitCode);
     } catch (error) {
         if (error instanceof UserError) {
-            process.stderr.write(`ade: ${error.message}\n`);
+            process.stderr.write(`ade: ${escapeLines(error.message)}\n`);
             return 1;
         }
-        process.stderr.write(`ade: internal error (a bug in ade; please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        process.stderr.write(`ade: internal error (a bug in ade; please report it):\n${escapeLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
         // Not 2: that is `ade drift`'s answer "the stack drifted".
         return 3;
     }

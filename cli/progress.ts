@@ -5,6 +5,7 @@
  * stay; in CI (`CI=true`) or when output is piped, every step is a plain line.
  */
 import type { EngineEvent, OpMap } from "@pulumi/pulumi/automation";
+import { escapeLines, escapeText } from "../core/text";
 
 export type ProgressMode = "tty" | "plain";
 
@@ -104,7 +105,7 @@ export class Progress {
     /** Prints a line, above the status line on a terminal. */
     line(text: string): void {
         this.clearStatus();
-        this.options.write(`[${seconds(this.now() - this.started).padStart(6)}] ${text}\n`);
+        this.options.write(`[${seconds(this.now() - this.started).padStart(6)}] ${escapeLines(text)}\n`);
     }
 
     /** Stops the clock and removes the status line. */
@@ -118,7 +119,7 @@ export class Progress {
         if (this.options.mode !== "tty" || this.timer === undefined) return;
         const current = [...this.running.entries()].map(([urn, r]) => `${describeUrn(urn).split(" ")[0] ?? urn} (${r.verb})`);
         const doing = current.length === 0 ? "" : `: ${current.slice(0, 2).join(", ")}${current.length > 2 ? ` +${current.length - 2}` : ""}`;
-        const text = `${this.label} ${seconds(this.now() - this.started)}, ${this.done} done${doing}`;
+        const text = escapeText(`${this.label} ${seconds(this.now() - this.started)}, ${this.done} done${doing}`);
         const width = process.stdout.columns ?? 100;
         this.options.write(`\r\x1b[2K${text.slice(0, width - 1)}`);
         this.statusShown = true;

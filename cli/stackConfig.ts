@@ -7,10 +7,11 @@
 import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import { isDeepStrictEqual } from "util";
 import { parseConfigValue } from "../config/validate";
-import { backupStackFile, readStackFile, StackFile } from "../stacks/stackFile";
-import { writeFileAtomic } from "../core/files";
+import { backupChange, readStackFile, StackFile } from "../stacks/stackFile";
+import { writeFiles } from "../core/files";
 import { UserError } from "../core/errors";
-import { openStack, passphraseFor, pulumiCommand, requireKnownStack, stackFile } from "./workspace";
+import { printable } from "../core/text";
+import { openStack, passphraseFor, passphraseVariable, pulumiCommand, requireKnownStack, stackFile } from "./workspace";
 
 export interface VerifiedStack {
     readonly file: StackFile;
@@ -19,9 +20,9 @@ export interface VerifiedStack {
     readonly decrypted: ConfigMap;
 }
 
-/** Reads the stack file only: enough for plans and diffs, no passphrase needed. */
-export function readStack(root: string, project: string, stack: string): StackFile {
-    requireKnownStack(root, stack);
+/** Reads the stack file only: enough for plans and diffs, no passphrase needed. `role` names the argument in errors. */
+export function readStack(root: string, project: string, stack: string, role?: string): StackFile {
+    requireKnownStack(root, stack, role);
     return readStackFile(stackFile(root, stack), stack, project);
 }
 
@@ -48,15 +49,16 @@ export interface WriteOptions {
 }
 
 /**
- * Backs up the stack file, writes the new text atomically and proves the result:
- * the stack still decrypts with its own passphrase, its secrets are unchanged,
- * Pulumi reads what the file says. On any failure the old file is put back.
+ * Backs up the stack file and writes the new text, as one write (core/files.ts),
+ * then proves the result: the stack still decrypts with its own passphrase, its
+ * secrets are unchanged, Pulumi reads what the file says. On any failure the
+ * file is put back and the backup removed, so nothing has changed.
  * Returns the backup's path.
  */
 export async function writeVerifiedStack(root: string, project: string, target: VerifiedStack, text: string, options: WriteOptions = {}): Promise<string> {
     const { stack } = target.file.view;
-    const backup = backupStackFile(root, stack, target.file.file);
-    writeFileAtomic(target.file.file, text);
+    const backup = backupChange(root, stack, target.file.text);
+    const written = writeFiles([backup, { file: target.file.file, text }]);
     try {
         await options.afterWrite?.(target.automation);
         const after = await pulumi(stack, () => target.automation.getAllConfig());
@@ -71,10 +73,10 @@ export async function writeVerifiedStack(root: string, project: string, target: 
             if (got?.secret !== true || got.value !== value) throw new Error(`secret ${key} of stack ${stack} was not stored encrypted with the value given`);
         }
     } catch (error) {
-        writeFileAtomic(target.file.file, target.file.text);
+        written.rollback();
         throw error;
     }
-    return backup;
+    return backup.file;
 }
 
 /** Runs one Automation API call, turning the failures a user can fix into one-line errors. */
@@ -83,14 +85,14 @@ async function pulumi<T>(stack: string, call: () => Promise<T>): Promise<T> {
         return await call();
     } catch (error) {
         const text = String((error as { commandResult?: { stderr?: string } }).commandResult?.stderr ?? (error as Error).message);
-        const variable = `ADE_PASSPHRASE_${stack.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+        const variable = passphraseVariable(stack);
         if (/incorrect passphrase/i.test(text)) {
-            throw new UserError(`stack "${stack}": incorrect passphrase, its secrets do not decrypt: set ${variable} (or PULUMI_CONFIG_PASSPHRASE) to the passphrase they were encrypted with`);
+            throw new UserError(`stack "${printable(stack)}": incorrect passphrase, its secrets do not decrypt: set ${variable} (or PULUMI_CONFIG_PASSPHRASE) to the passphrase they were encrypted with`);
         }
         if (/passphrase must be set|PULUMI_CONFIG_PASSPHRASE/i.test(text)) {
-            throw new UserError(`stack "${stack}": no passphrase: set ${variable} (or PULUMI_CONFIG_PASSPHRASE) to the passphrase its secrets were encrypted with`);
+            throw new UserError(`stack "${printable(stack)}": no passphrase: set ${variable} (or PULUMI_CONFIG_PASSPHRASE) to the passphrase its secrets were encrypted with`);
         }
-        throw new UserError(`stack "${stack}": pulumi failed: ${text.trim().split("\n").filter((l) => l.startsWith("error:")).join(" ") || firstLine(error)}`);
+        throw new UserError(`stack "${printable(stack)}": pulumi failed: ${printable(text.trim().split("\n").filter((l) => l.startsWith("error:")).join(" ") || firstLine(error), 400)}`);
     }
 }
 
@@ -101,12 +103,14 @@ function checkSameConfig(file: StackFile, project: string, pulumiConfig: ConfigM
         const seen = pulumiConfig[`${project}:${key}`];
         if (seen === undefined || seen.secret || !isDeepStrictEqual(parseConfigValue(key, seen.value), value)) {
             throw new UserError(
-                `${file.file}: Pulumi reads ${key} differently from the YAML (${seen === undefined ? "absent" : seen.secret ? "as a secret" : seen.value}); write it as Pulumi stores it: pulumi config set --path ${key} <value> --stack ${stack}`,
+                `${printable(file.file)}: Pulumi reads ${printable(key)} differently from the YAML (${seen === undefined ? "absent" : seen.secret ? "as a secret" : printable(seen.value)}); write it as Pulumi stores it: pulumi config set --path ${printable(key)} <value> --stack ${printable(stack)}`,
             );
         }
     }
     for (const key of secrets) {
-        if (pulumiConfig[`${project}:${key}`]?.secret !== true) throw new UserError(`${file.file}: Pulumi does not read ${key} as a secret; set it again with: pulumi config set --secret ${key} <value> --stack ${stack}`);
+        if (pulumiConfig[`${project}:${key}`]?.secret !== true) {
+            throw new UserError(`${printable(file.file)}: Pulumi does not read ${printable(key)} as a secret; set it again with: pulumi config set --secret ${printable(key)} <value> --stack ${printable(stack)}`);
+        }
     }
 }
 

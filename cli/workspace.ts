@@ -5,7 +5,12 @@
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
+import { readSiblingStacks } from "../config/siblings";
+import type { OtherStack } from "../config/ports";
 import { UserError } from "../core/errors";
+import { ensureDirectory } from "../core/files";
+import { nearest } from "../core/suggest";
+import { printable } from "../core/text";
 
 /** Stacks whose sample passphrase is documented for local use (README: "Stacks and secrets"). */
 export const LOCAL_PASSPHRASES: Readonly<Record<string, string>> = {
@@ -19,7 +24,7 @@ export function projectRoot(start: string = process.env["ADE_PROJECT_DIR"] ?? pr
     for (;;) {
         if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
         const parent = path.dirname(dir);
-        if (parent === dir) throw new UserError(`no Pulumi.yaml in ${start} or its parents: run ade inside the project (or set ADE_PROJECT_DIR)`);
+        if (parent === dir) throw new UserError(`no Pulumi.yaml in ${printable(start)} or its parents: run ade inside the project (or set ADE_PROJECT_DIR)`);
         dir = parent;
     }
 }
@@ -37,11 +42,27 @@ export function knownStacks(root: string): string[] {
         .sort();
 }
 
-export function requireKnownStack(root: string, stack: string): void {
+/**
+ * Refuses a stack the project has no file for, suggesting the nearest known
+ * name; `role` says which argument it was ("source", "destination").
+ */
+export function requireKnownStack(root: string, stack: string, role?: string): void {
     const known = knownStacks(root);
-    if (!known.includes(stack)) {
-        throw new UserError(`unknown stack "${stack}" (known: ${known.join(", ")}); create it with: pulumi stack init ${stack}`);
-    }
+    if (known.includes(stack)) return;
+    const guess = nearest(stack, known);
+    const what = role === undefined ? "stack" : `${role} stack`;
+    const name = printable(stack);
+    throw new UserError(
+        `unknown ${what} "${name}" (known: ${known.join(", ")}); ` +
+            (guess === undefined ? `create it with: pulumi stack init ${name}` : `did you mean ${guess}? (or create it with: pulumi stack init ${name})`),
+    );
+}
+
+/** The project's other stacks (non-secret values), for the checks across stacks; a file that cannot be read is noted on stderr. */
+export function otherStacks(root: string, project: string, stack: string): OtherStack[] {
+    const siblings = readSiblingStacks(root, project, stack);
+    for (const problem of siblings.unreadable) process.stderr.write(`ade: note: host ports not checked against ${printable(problem)}\n`);
+    return [...siblings.stacks];
 }
 
 /**
@@ -49,14 +70,19 @@ export function requireKnownStack(root: string, stack: string): void {
  * then the documented local default (development and testing only).
  */
 export function passphraseFor(stack: string, env: NodeJS.ProcessEnv = process.env): string {
-    const own = env[`ADE_PASSPHRASE_${stack.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`];
+    const own = env[passphraseVariable(stack)];
     const value = own ?? env["PULUMI_CONFIG_PASSPHRASE"] ?? LOCAL_PASSPHRASES[stack];
     if (value === undefined || value === "") {
         throw new UserError(
-            `no passphrase for stack "${stack}": set ADE_PASSPHRASE_${stack.toUpperCase()} (or PULUMI_CONFIG_PASSPHRASE) to the passphrase its secrets are encrypted with`,
+            `no passphrase for stack "${printable(stack)}": set ${passphraseVariable(stack)} (or PULUMI_CONFIG_PASSPHRASE) to the passphrase its secrets are encrypted with`,
         );
     }
     return value;
+}
+
+/** The environment variable that holds a stack's passphrase: `ADE_PASSPHRASE_<STACK>`, other characters as `_`. */
+export function passphraseVariable(stack: string): string {
+    return `ADE_PASSPHRASE_${stack.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 }
 
 /** The state backend: `PULUMI_BACKEND_URL`, else a local file backend in the project (no account needed). */
@@ -64,7 +90,7 @@ export function backendUrl(root: string, env: NodeJS.ProcessEnv = process.env): 
     const url = env["PULUMI_BACKEND_URL"];
     if (url !== undefined && url !== "") return url;
     const dir = path.join(root, ".pulumi-state");
-    fs.mkdirSync(dir, { recursive: true });
+    ensureDirectory(dir);
     return `file://${dir}`;
 }
 

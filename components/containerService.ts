@@ -1,12 +1,34 @@
 import * as docker from "@pulumi/docker";
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { dockerLabels, FILES_DIR, logOptions, WorkloadSpec } from "./workload";
 
 /** Docker healthcheck timing: short intervals, so waiting for healthy costs about a second, not five. */
 const HEALTHCHECK_DEFAULTS = { intervalSeconds: 1, timeoutSeconds: 3, retries: 3, startPeriodSeconds: 20 };
 
+/**
+ * How long an update waits for a container to report healthy. The provider waits this long
+ * even after Docker says unhealthy, so it bounds how long a broken update takes to fail.
+ */
+const HEALTHY_TIMEOUT_SECONDS = 60;
+
 /** Seconds a container gets between its stop signal and being killed, when it is replaced or removed. */
 const STOP_GRACE_SECONDS = 10;
+
+/**
+ * A CPU limit as the provider reads it back from Docker (`1` reads back as `"1.0"`): any other
+ * spelling replaces the container on every update.
+ */
+export function dockerCpus(cpus: number): string {
+    return Number.isInteger(cpus) ? cpus.toFixed(1) : String(cpus);
+}
+
+/** A duration as Go prints it, which is how the provider reads healthcheck timings back (`60s` reads back as `1m0s`). */
+export function goDuration(seconds: number): string {
+    if (!Number.isInteger(seconds) || seconds <= 0) throw new RangeError(`healthcheck timings are whole positive seconds (got ${seconds})`);
+    const minutes = Math.floor(seconds / 60);
+    return minutes === 0 ? `${seconds}s` : `${minutes}m${seconds % 60}s`;
+}
 
 export interface ContainerServiceArgs extends WorkloadSpec {
     /** Full Docker container name. */
@@ -35,6 +57,17 @@ export class ContainerService extends pulumi.ComponentResource {
         const labelList = dockerLabels(args.labels);
         const files = this.deliverFiles(name, args, image);
         const health = { ...HEALTHCHECK_DEFAULTS, ...args.healthcheck };
+        const healthcheck = {
+            tests: health.test,
+            interval: goDuration(health.intervalSeconds),
+            timeout: goDuration(health.timeoutSeconds),
+            retries: health.retries,
+            startPeriod: goDuration(health.startPeriodSeconds),
+        };
+        const tmpfs = hardened ? Object.fromEntries((args.writablePaths ?? ["/tmp"]).map((p) => [p, "rw,nosuid,nodev,size=64m"])) : undefined;
+        // The provider records a changed healthcheck or tmpfs without telling Docker: a label of
+        // them makes such a change replace the container, so what runs is what the config says.
+        const settings = createHash("sha256").update(JSON.stringify({ healthcheck, tmpfs: tmpfs ?? null })).digest("hex").slice(0, 16);
         // Docker names are unique on a host, so a replacement must free the name first.
         const container = new docker.Container(
             `${name}-container`,
@@ -50,32 +83,26 @@ export class ContainerService extends pulumi.ComponentResource {
                     ...(args.hostMounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.containerPath, readOnly: true })),
                     ...(files === undefined ? [] : [{ volumeName: files.volumeName, containerPath: FILES_DIR, readOnly: true }]),
                 ],
-                healthcheck: {
-                    tests: health.test,
-                    interval: `${health.intervalSeconds}s`,
-                    timeout: `${health.timeoutSeconds}s`,
-                    retries: health.retries,
-                    startPeriod: `${health.startPeriodSeconds}s`,
-                },
+                healthcheck,
                 wait: args.waitForHealthy ?? true,
-                waitTimeout: args.healthyTimeoutSeconds ?? 120,
+                waitTimeout: args.healthyTimeoutSeconds ?? HEALTHY_TIMEOUT_SECONDS,
                 restart: "unless-stopped",
                 user: args.user,
                 memory: args.memoryMb > 0 ? args.memoryMb : undefined,
                 // No swap beyond the memory limit: Docker would otherwise allow as much swap again,
                 // and read back a swap limit the program never set (a diff on every update).
                 memorySwap: args.memoryMb > 0 ? args.memoryMb : undefined,
-                cpus: args.cpus > 0 ? String(args.cpus) : undefined,
+                cpus: args.cpus > 0 ? dockerCpus(args.cpus) : undefined,
                 // A stop signal first, so a service finishes its open requests instead of being killed.
                 destroyGraceSeconds: STOP_GRACE_SECONDS,
                 readOnly: hardened,
                 securityOpts: hardened ? ["no-new-privileges:true"] : undefined,
                 capabilities: hardened ? { drops: ["ALL"] } : undefined,
-                tmpfs: hardened ? Object.fromEntries((args.writablePaths ?? ["/tmp"]).map((p) => [p, "rw,nosuid,nodev,size=64m"])) : undefined,
+                tmpfs,
                 logDriver: "json-file",
                 logOpts: logOptions(args.logging),
                 // New files mean a new container, which reads them at start.
-                labels: files === undefined ? labelList : [...labelList, { label: "ade.files", value: files.version }],
+                labels: [...labelList, { label: "ade.settings", value: settings }, ...(files === undefined ? [] : [{ label: "ade.files", value: files.version }])],
             },
             { parent: this, deleteBeforeReplace: true, dependsOn: files === undefined ? [] : [files.init] },
         );

@@ -207,6 +207,13 @@ describe("every stack", () => {
                 }
             });
 
+            it("labels each container with a hash of the settings the provider would not apply in place", () => {
+                const hashes = containers(mocks).map((c) => (c["labels"] as { label: string; value: string }[]).find((l) => l.label === "ade.settings")?.value);
+                for (const hash of hashes) expect(hash).to.match(/^[0-9a-f]{16}$/);
+                // The application's healthcheck differs from the others', so its label does too.
+                expect(new Set(hashes).size).to.be.greaterThan(1);
+            });
+
             it("keeps the database on the internal network", () => {
                 expect(networksOf(container(mocks, `ade-${stack}-postgres`))).to.include(`ade-${stack}-internal`);
                 expect(networksOf(container(mocks, `ade-${stack}-api`))).to.deep.equal([`ade-${stack}-public`, `ade-${stack}-internal`]);

@@ -2,17 +2,18 @@
  * Rules production must satisfy before anything is deployed. They run at
  * preview, so a violating change never reaches `pulumi up`.
  */
+import { printable } from "../core/text";
 import type { StackConfig } from "./schema";
 
 const LOOPBACK = "127.0.0.1";
 
-/** True when the reference names a fixed tag (not `latest`) or a digest. */
+/** True when the reference names a fixed tag (not `latest`, in any case) or a digest. */
 export function isPinnedImage(ref: string): boolean {
     if (ref.includes("@sha256:")) return true;
     const lastSegment = ref.slice(ref.lastIndexOf("/") + 1);
     const colon = lastSegment.indexOf(":");
     if (colon === -1) return false;
-    return lastSegment.slice(colon + 1) !== "latest";
+    return lastSegment.slice(colon + 1).toLowerCase() !== "latest";
 }
 
 /** Every production rule the config breaks, one line each; empty outside production. */
@@ -22,11 +23,11 @@ export function productionViolations(c: StackConfig): string[] {
     const rule = (path: string, message: string) => v.push(`${path}: ${message} [production]`);
 
     for (const [name, ref] of Object.entries(c.images)) {
-        if (!isPinnedImage(ref)) rule(`images.${name}`, `must be pinned to a version tag or digest, not latest or untagged (got "${ref}")`);
+        if (!isPinnedImage(ref)) rule(`images.${name}`, `must be pinned to a version tag or digest, not latest or untagged (got "${printable(ref)}")`);
     }
     for (const [name, s] of Object.entries(c.services)) {
         if (s.image !== undefined && !isPinnedImage(s.image)) {
-            rule(`services.${name}.image`, `must be pinned to a version tag or digest, not latest or untagged (got "${s.image}")`);
+            rule(`services.${name}.image`, `must be pinned to a version tag or digest, not latest or untagged (got "${printable(s.image)}")`);
         }
         if (!s.public && s.bindAddress !== LOOPBACK) {
             rule(`services.${name}.bindAddress`, `only the public service may listen beyond loopback; use 127.0.0.1 (got "${s.bindAddress}")`);

@@ -5,8 +5,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { SOURCE_ROOT } from "../core/paths";
 import { readImageMirrors, StackImage, stackImages } from "./imageMirrors";
 import { OPTIONAL_SECRET_KEY_NAMES, OptionalSecretKey, SECRET_KEY_NAMES, SecretKey, StackConfig } from "./schema";
+import { readSiblingStacks } from "./siblings";
 import { formatProblems, parseConfigValue, validateStackConfig } from "./validate";
 
 /** The stack's secrets, each a secret Output: every required one, and the optional ones the stack has. */
@@ -36,7 +38,10 @@ export function loadStackConfig(): LoadedConfig {
             values[key] = parseConfigValue(key, text);
         }
     }
-    const result = validateStackConfig(stack, { values, secrets: secretNames });
+    // The other stack files, for the host ports they publish: the stacks share one Docker host.
+    const siblings = readSiblingStacks(SOURCE_ROOT, project, stack);
+    for (const file of siblings.unreadable) void pulumi.log.warn(`host ports not checked against ${file}`);
+    const result = validateStackConfig(stack, { values, secrets: secretNames }, { otherStacks: siblings.stacks });
     if (!result.ok) throw new pulumi.RunError(formatProblems(stack, result.problems));
 
     const config = new pulumi.Config(project);

@@ -4,6 +4,7 @@
  * it only walks `stackConfigSchema` and reads the `fieldMeta` registry.
  */
 import { z } from "zod";
+import { printable } from "../core/text";
 import { fieldMeta, stackConfigSchema } from "./schema";
 import { unwrap } from "./validate";
 
@@ -84,7 +85,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Dotted form for people; the segments themselves never contain dots (the schema forbids it in names). */
+/** Dotted form for people, escaped (core/text.ts); the segments never contain dots (the schema forbids it in names). */
 export function showPath(path: readonly string[]): string {
-    return path.join(".");
+    return printable(path.join("."));
 }

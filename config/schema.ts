@@ -6,6 +6,7 @@
  * `stackConfigSchema`, except the secrets, which are listed in `SECRET_KEYS` and
  * never pass through this schema: their values stay `pulumi.Output` secrets.
  */
+import * as path from "path";
 import * as semver from "semver";
 import { z } from "zod";
 
@@ -56,6 +57,19 @@ const imageRef = () =>
         error: "must be a Docker image reference such as postgres:15.8",
     });
 
+/** Whether a relative path stays inside the folder it is relative to (no absolute path, no `..` that leaves it). */
+export function staysInside(relative: string): boolean {
+    if (relative.includes("\0") || path.isAbsolute(relative) || path.win32.isAbsolute(relative)) return false;
+    const normal = path.posix.normalize(relative.replace(/\\/g, "/"));
+    return normal !== ".." && !normal.startsWith("../");
+}
+
+/**
+ * Names of environment variables that look like they hold a secret. Such a
+ * value must be a Pulumi secret delivered as a file, never a plain `env` entry.
+ */
+export const SECRET_LOOKING_NAME = /PASSWORD|SECRET|TOKEN|KEY/i;
+
 /**
  * Where Alertmanager posts alerts: an http(s) URL it can reach from its
  * container, with no credentials in it. Alertmanager 0.25 prints the whole URL
@@ -83,8 +97,11 @@ const serviceSchema = z
         build: field(
             z
                 .strictObject({
-                    context: z.string().min(1, { error: "must be a directory path" }),
-                    dockerfile: z.string().optional(),
+                    context: z
+                        .string()
+                        .min(1, { error: "must be a directory path" })
+                        .refine(staysInside, { error: "must be a folder inside the project, relative to it (such as app)" }),
+                    dockerfile: z.string().refine(staysInside, { error: "must be a file inside the build context, relative to it (such as Dockerfile)" }).optional(),
                     args: z.record(z.string(), z.string()).default({}),
                 })
                 .optional(),

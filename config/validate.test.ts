@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { isPinnedImage } from "./invariants";
+import type { OtherStack } from "./ports";
 import { formatProblems, RawStackConfig, validateStackConfig } from "./validate";
 import { ROOT } from "../tests/mocks";
 
@@ -22,7 +23,11 @@ type Mutation = (values: Record<string, any>) => void; // eslint-disable-line @t
 
 interface Case {
     readonly title: string;
+    /** The stack validated; its values come from `file` (or this stack's own file). */
     readonly stack?: string;
+    readonly file?: string;
+    /** The project's other stacks, for the host-port check. */
+    readonly others?: () => OtherStack[];
     readonly mutate?: Mutation;
     readonly secrets?: string[];
     readonly problems: string[];
@@ -36,7 +41,54 @@ const cases: Case[] = [
     { title: "a version that is not semver", mutate: (v) => (v.version = "1.2"), problems: ['version: must be a semver version such as 1.2.3 (got "1.2")'] },
     { title: "a version given as a number", mutate: (v) => (v.version = 1.2), problems: ["version: must be a string (got 1.2)"] },
     { title: "a missing version", mutate: (v) => delete v.version, problems: ["version: is required"] },
-    { title: "an unknown environment", mutate: (v) => (v.environment = "staging"), problems: ['environment: must be one of development, testing, production (got "staging")'] },
+    {
+        title: "an unknown environment",
+        mutate: (v) => (v.environment = "staging"),
+        problems: ['environment: stack "production" is the production environment, its name decides that (got "staging"): set it back with: pulumi config set environment production --stack production'],
+    },
+    {
+        title: "production that says it is testing, and is still held to production's rules",
+        mutate: (v) => {
+            v.environment = "testing";
+            v.monitoring.grafana.anonymousAccess = true;
+            v.debug = { logLevel: "debug", endpoints: true };
+            v.monitoring.prometheus.bindAddress = "0.0.0.0";
+        },
+        problems: [
+            'environment: stack "production" is the production environment, its name decides that (got "testing"): set it back with: pulumi config set environment production --stack production',
+            'debug.logLevel: must not be debug (got "debug") [production]',
+            "debug.endpoints: must be false: debug endpoints are development only (got true) [production]",
+            'monitoring.prometheus.bindAddress: must be 127.0.0.1: only the application\'s public entry leaves loopback (got "0.0.0.0") [production]',
+            "monitoring.grafana.anonymousAccess: must be false (got true) [production]",
+        ],
+    },
+    {
+        title: "testing that says it is development",
+        stack: "testing",
+        mutate: (v) => (v.environment = "development"),
+        problems: ['environment: stack "testing" is the testing environment, its name decides that (got "development"): set it back with: pulumi config set environment testing --stack testing'],
+    },
+    {
+        title: "a stack of another name without a mapping",
+        stack: "staging",
+        file: "testing",
+        mutate: (v) => delete v.environment,
+        problems: ['environment: stack "staging" is not named development, testing or production, so its config must say which one it is: pulumi config set environment testing --stack staging'],
+    },
+    {
+        title: "a stack whose name says prod mapped to testing",
+        stack: "eu-prod",
+        file: "testing",
+        problems: [
+            'environment: stack "eu-prod" says production in its name and cannot be mapped to the laxer testing (got "testing"): pulumi config set environment production --stack eu-prod, or give the stack a name that does not say production',
+        ],
+    },
+    {
+        title: "a stack of another name mapped to production, held to production's rules",
+        stack: "customer-a",
+        mutate: (v) => (v.monitoring.grafana.anonymousAccess = true),
+        problems: ["monitoring.grafana.anonymousAccess: must be false (got true) [production]"],
+    },
     {
         title: "an unknown top-level key",
         mutate: (v) => (v.replicas = 3),
@@ -110,6 +162,8 @@ const cases: Case[] = [
         problems: ["database.hostPort: is development only: the testing database is reachable from its network alone (remove it) (got 25432)"],
     },
     { title: "production with a latest image", mutate: (v) => (v.images = { grafana: "grafana/grafana:latest" }), problems: ['images.grafana: must be pinned to a version tag or digest, not latest or untagged (got "grafana/grafana:latest") [production]'] },
+    { title: "production with LATEST in capitals", mutate: (v) => (v.images = { postgres: "postgres:LATEST" }), problems: ['images.postgres: must be pinned to a version tag or digest, not latest or untagged (got "postgres:LATEST") [production]'] },
+    { title: "production with a service image tagged Latest", mutate: (v) => (v.services.api = { ...v.services.api, build: undefined, image: "ade/api:Latest" }), problems: ['services.api.image: must be pinned to a version tag or digest, not latest or untagged (got "ade/api:Latest") [production]'] },
     { title: "production with an untagged image", mutate: (v) => (v.images = { postgres: "postgres" }), problems: ['images.postgres: must be pinned to a version tag or digest, not latest or untagged (got "postgres") [production]'] },
     { title: "production with debug logging", mutate: (v) => (v.debug.logLevel = "debug"), problems: ['debug.logLevel: must not be debug (got "debug") [production]'] },
     { title: "production with debug endpoints", mutate: (v) => (v.debug.endpoints = true), problems: ["debug.endpoints: must be false: debug endpoints are development only (got true) [production]"] },
@@ -196,6 +250,118 @@ const cases: Case[] = [
     { title: "production exporters without a memory limit", mutate: (v) => (v.monitoring.exporters.memoryMb = 0), problems: ["monitoring.exporters.memoryMb: must set a memory limit above 0 (got 0) [production]"] },
     { title: "production Alertmanager without a CPU limit", mutate: (v) => (v.monitoring.alertmanager.cpus = 0), problems: ["monitoring.alertmanager.cpus: must set a CPU limit above 0 (got 0) [production]"] },
     {
+        title: "a mistyped top-level key, with the key that was meant (and no separate 'is required' for it)",
+        mutate: (v) => {
+            v.monitring = v.monitoring;
+            delete v.monitoring;
+        },
+        problems: ["monitring: unknown key; did you mean monitoring? (rename it in Pulumi.production.yaml)"],
+    },
+    {
+        title: "a mistyped key inside a service",
+        mutate: (v) => (v.services.api.heathPath = "/healthz"),
+        problems: ["services.api.heathPath: unknown key; did you mean healthPath?"],
+    },
+    {
+        title: "a mistyped required key inside monitoring",
+        mutate: (v) => {
+            v.monitoring.promethus = v.monitoring.prometheus;
+            delete v.monitoring.prometheus;
+        },
+        problems: ["monitoring.promethus: unknown key; did you mean prometheus?"],
+    },
+    {
+        title: "a mistyped secret",
+        secrets: ["databasePasword", "grafanaAdminPassword", "appSecretKey"],
+        problems: ["databasePasword: unknown secret; did you mean databasePassword? (rename it in Pulumi.production.yaml)"],
+    },
+    {
+        title: "a password in a service's plain env",
+        stack: "testing",
+        mutate: (v) => (v.services.api.env = { LOG_FORMAT: "json", DB_PASSWORD: "hunter2" }),
+        problems: [
+            "services.api.env.DB_PASSWORD: its name says PASSWORD, and env values are stored in plain text: remove it (pulumi config rm --path services.api.env.DB_PASSWORD --stack testing) and keep the value as a Pulumi secret: pulumi config set --secret appSecretKey <value> --stack testing, listed in services.api.secrets",
+        ],
+    },
+    {
+        title: "a token, a secret and a key in development's plain env",
+        stack: "development",
+        mutate: (v) => (v.services.api.env = { GITHUB_TOKEN: "x", client_secret: "y", API_KEY_ID: "z" }),
+        problems: [
+            'services.api.env.client_secret: must be an environment variable name like LOG_FORMAT (got "y")',
+            ...["GITHUB_TOKEN: its name says TOKEN", "client_secret: its name says SECRET", "API_KEY_ID: its name says KEY"].map(
+                (what) =>
+                    `services.api.env.${what}, and env values are stored in plain text: remove it (pulumi config rm --path services.api.env.${what.split(":")[0]} --stack development) and keep the value as a Pulumi secret: pulumi config set --secret appSecretKey <value> --stack development, listed in services.api.secrets`,
+            ),
+        ],
+    },
+    {
+        title: "a build context outside the project",
+        mutate: (v) => (v.services.api.build.context = "../../../etc"),
+        problems: ['services.api.build.context: must be a folder inside the project, relative to it (such as app) (got "../../../etc")'],
+    },
+    {
+        title: "an absolute build context",
+        mutate: (v) => (v.services.api.build.context = "/etc"),
+        problems: ['services.api.build.context: must be a folder inside the project, relative to it (such as app) (got "/etc")'],
+    },
+    {
+        title: "a Dockerfile outside the build context",
+        mutate: (v) => (v.services.api.build.dockerfile = "../../Dockerfile"),
+        problems: ['services.api.build.dockerfile: must be a file inside the build context, relative to it (such as Dockerfile) (got "../../Dockerfile")'],
+    },
+    {
+        title: "a host port another stack of the project publishes",
+        stack: "testing",
+        mutate: (v) => (v.monitoring.grafana.hostPort = 30300),
+        others: () => [{ stack: "production", values: stackValues("production") }],
+        problems: [
+            "monitoring.grafana.hostPort: port 30300 is already published by stack production (monitoring.grafana.hostPort on 127.0.0.1); the project's stacks share one Docker host: choose a free port with: pulumi config set --path monitoring.grafana.hostPort <port> --stack testing",
+        ],
+    },
+    {
+        title: "a loopback port another stack publishes on every address",
+        stack: "testing",
+        mutate: (v) => (v.monitoring.prometheus.hostPort = 30080),
+        others: () => [{ stack: "production", values: stackValues("production") }],
+        problems: [
+            "monitoring.prometheus.hostPort: port 30080 is already published by stack production (services.api.hostPort on 0.0.0.0); the project's stacks share one Docker host: choose a free port with: pulumi config set --path monitoring.prometheus.hostPort <port> --stack testing",
+        ],
+    },
+    {
+        title: "a host port clash together with a schema problem of the same stack",
+        stack: "testing",
+        mutate: (v) => {
+            v.monitoring.grafana.hostPort = 13000;
+            v.services.api.build.context = "../../../etc";
+        },
+        others: () => [{ stack: "development", values: stackValues("development") }],
+        problems: [
+            'services.api.build.context: must be a folder inside the project, relative to it (such as app) (got "../../../etc")',
+            "monitoring.grafana.hostPort: port 13000 is already published by stack development (monitoring.grafana.hostPort on 127.0.0.1); the project's stacks share one Docker host: choose a free port with: pulumi config set --path monitoring.grafana.hostPort <port> --stack testing",
+        ],
+    },
+    {
+        title: "a port that an invalid stack file still publishes",
+        stack: "testing",
+        mutate: (v) => (v.services.api.hostPort = 18081),
+        others: () => [{ stack: "development", values: { ...stackValues("development"), version: "not semver" } }],
+        problems: [
+            "services.api.hostPort: port 18081 is already published by stack development (debug.dbAdmin.hostPort on 127.0.0.1); the project's stacks share one Docker host: choose a free port with: pulumi config set --path services.api.hostPort <port> --stack testing",
+        ],
+    },
+    {
+        title: "a value with a right-to-left override and a megabyte value, escaped and cut",
+        mutate: (v) => {
+            v.services.api.healthPath = "health\u202Ecod.exe";
+            v.version = "1".repeat(1024 * 1024);
+        },
+        problems: [
+            `version: must be a semver version such as 1.2.3 (got "${"1".repeat(119)}… (${1024 * 1024 + 2 - 120} more characters))`,
+            'services.api.healthPath: must start with / (got "health\\u{202E}cod.exe")',
+        ],
+    },
+    {
         title: "several type errors and a missing secret at once",
         mutate: (v) => {
             v.services.api.port = "http";
@@ -225,13 +391,36 @@ describe("config validation", () => {
     for (const c of cases) {
         it(`rejects ${c.title}`, () => {
             const stack = c.stack ?? "production";
-            const values = structuredClone(stackValues(stack));
+            const values = structuredClone(stackValues(c.file ?? (["development", "testing"].includes(stack) ? stack : "production")));
             c.mutate?.(values);
             const raw: RawStackConfig = { values, secrets: new Set(c.secrets ?? ALL_SECRETS) };
-            const result = validateStackConfig(stack, raw);
+            const result = validateStackConfig(stack, raw, { otherStacks: c.others?.() ?? [] });
             expect(result.ok ? [] : result.problems).to.deep.equal(c.problems);
         });
     }
+
+    it("accepts the committed stacks against each other: no host port published twice", () => {
+        for (const stack of ["development", "testing", "production"]) {
+            const others = ["development", "testing", "production"].filter((s) => s !== stack).map((s) => ({ stack: s, values: stackValues(s) }));
+            const result = validateStackConfig(stack, { values: stackValues(stack), secrets: ALL_SECRETS }, { otherStacks: others });
+            expect(result.ok ? [] : result.problems, stack).to.deep.equal([]);
+        }
+    });
+
+    it("accepts a stack of another name mapped explicitly, and the committed stacks without ade:environment", () => {
+        const staging = validateStackConfig("staging", { values: stackValues("testing"), secrets: ALL_SECRETS });
+        expect(staging.ok && staging.config.environment).to.equal("testing");
+        const values = stackValues("production");
+        delete values["environment"];
+        const production = validateStackConfig("production", { values, secrets: ALL_SECRETS });
+        expect(production.ok && production.config.environment).to.equal("production");
+    });
+
+    it("declares in Pulumi.yaml no key without a default, so the program's validation answers a missing or mistyped key", () => {
+        const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> };
+        const required = Object.entries(project.config).filter(([, declared]) => declared.default === undefined).map(([key]) => key);
+        expect(required).to.deep.equal([]);
+    });
 
     it("formats problems one per line with the fix", () => {
         expect(formatProblems("testing", ["version: is required", "monitoring: is required"])).to.equal(

@@ -4,6 +4,7 @@
  * the `ade env import` command parses the file with dotenv and writes the result.
  */
 import { SECRET_KEY_NAMES } from "../config/schema";
+import { printable, showValue } from "../core/text";
 import type { ConfigEdit } from "../stacks/edits";
 
 export type EnvValueType = "string" | "integer" | "boolean";
@@ -77,9 +78,9 @@ export function planEnvImport(env: Readonly<Record<string, string>>, stack: stri
         ["--secret", options.secret],
         ["--plain", options.plain],
     ] as const) {
-        for (const name of names.filter((n) => !(n in env))) problems.push(`${flag} ${name}: the .env file has no variable ${name} (drop ${flag} ${name})`);
+        for (const name of names.filter((n) => !(n in env))) problems.push(`${flag} ${printable(name)}: the .env file has no variable ${printable(name)} (drop ${flag} ${printable(name)})`);
     }
-    for (const name of options.secret.filter((n) => options.plain.includes(n))) problems.push(`${name}: given both --secret and --plain (keep one)`);
+    for (const name of options.secret.filter((n) => options.plain.includes(n))) problems.push(`${printable(name)}: given both --secret and --plain (keep one)`);
 
     for (const [variable, text] of Object.entries(env)) {
         const sensitive = options.secret.includes(variable) || (SENSITIVE_NAME.test(variable) && !options.plain.includes(variable));
@@ -88,7 +89,7 @@ export function planEnvImport(env: Readonly<Record<string, string>>, stack: stri
             if (options.ignoreUnknown) ignored.push(variable);
             else
                 problems.push(
-                    `${variable}: unknown .env variable (known: ${Object.keys(ENV_MAPPING).join(", ")}); set its config key by hand with pulumi config set --path <key> <value> --stack ${stack}, or pass --ignore-unknown to skip it`,
+                    `${printable(variable)}: unknown .env variable (known: ${Object.keys(ENV_MAPPING).join(", ")}); set its config key by hand with pulumi config set --path <key> <value> --stack ${printable(stack)}, or pass --ignore-unknown to skip it`,
                 );
             continue;
         }
@@ -104,7 +105,7 @@ export function planEnvImport(env: Readonly<Record<string, string>>, stack: stri
         }
         const value = convert(text, mapping.type);
         if (value === undefined) {
-            const shown = sensitive ? "value not shown" : `got ${JSON.stringify(text)}`;
+            const shown = sensitive ? "value not shown" : `got ${showValue(text)}`;
             problems.push(`${variable}: must be ${mapping.type === "integer" ? "a whole number" : "true or false"} for ${key} (${shown})`);
             continue;
         }
@@ -137,21 +138,21 @@ export function envFileProblems(file: string, text: string): string[] {
         if (trimmed === "" || trimmed.startsWith("#")) continue;
         const match = /^(?:export\s+)?[A-Za-z_][\w.-]*\s*=\s*(.*)$/.exec(trimmed);
         if (match === null) {
-            problems.push(`${file}:${index + 1}: not a NAME=value line (each line must be NAME=value, a # comment or blank; fix or remove it)`);
+            problems.push(`${printable(file)}:${index + 1}: not a NAME=value line (each line must be NAME=value, a # comment or blank; fix or remove it)`);
             continue;
         }
         const value = match[1] ?? "";
         const quote = value[0];
         if ((quote === '"' || quote === "'" || quote === "`") && !value.slice(1).includes(quote)) open = { quote, line: index + 1 };
     }
-    if (open !== undefined) problems.push(`${file}:${open.line}: the quoted value is never closed (add the closing ${open.quote})`);
+    if (open !== undefined) problems.push(`${printable(file)}:${open.line}: the quoted value is never closed (add the closing ${open.quote})`);
     return problems;
 }
 
 export function formatEnvImport(plan: EnvImportPlan, stack: string, file: string): string {
-    const lines = [`Import ${file} into ${stack} (${plan.entries.length} ${plan.entries.length === 1 ? "key" : "keys"}):`];
-    for (const e of plan.entries) lines.push(`  ${e.variable} → ${e.key}: ${e.secret ? "secret (value not shown)" : JSON.stringify(e.value)}`);
-    if (plan.ignored.length > 0) lines.push(`  ignored (--ignore-unknown): ${plan.ignored.join(", ")}`);
+    const lines = [`Import ${printable(file)} into ${printable(stack)} (${plan.entries.length} ${plan.entries.length === 1 ? "key" : "keys"}):`];
+    for (const e of plan.entries) lines.push(`  ${e.variable} → ${e.key}: ${e.secret ? "secret (value not shown)" : showValue(e.value)}`);
+    if (plan.ignored.length > 0) lines.push(`  ignored (--ignore-unknown): ${plan.ignored.map((v) => printable(v)).join(", ")}`);
     return lines.join("\n");
 }
 

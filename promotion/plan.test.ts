@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { envSpecificFields, pathInfo } from "../config/paths";
 import { applyEdits, ConfigEdit, StackConfigView } from "../stacks/edits";
-import { diffStacks, directionProblem, formatDiff, formatPlan, planPromotion } from "./plan";
+import type { Environment } from "../config/schema";
+import { diffStacks, directionProblem, formatDiff, formatPlan, planPromotion, PromotionEnd } from "./plan";
 
 /** Raw, untyped config: the cases build and mutate it freely. */
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -26,28 +27,38 @@ function stack(name: string, hostPortBase: number, mutate: (v: Raw) => void = ()
 }
 
 describe("promotion: direction", () => {
-    const cases: { from: string; to: string; any: boolean; problem: string | undefined }[] = [
-        { from: "development", to: "testing", any: false, problem: undefined },
-        { from: "testing", to: "production", any: false, problem: undefined },
+    const end = (stack: string, environment: Environment = stack as Environment): PromotionEnd => ({ stack, environment });
+    const cases: { from: PromotionEnd; to: PromotionEnd; any: boolean; problem: string | undefined }[] = [
+        { from: end("development"), to: end("testing"), any: false, problem: undefined },
+        { from: end("testing"), to: end("production"), any: false, problem: undefined },
         {
-            from: "development",
-            to: "production",
+            from: end("development"),
+            to: end("production"),
             any: false,
             problem:
                 "promotion development → production is not a default direction (allowed: development → testing, testing → production); pass --allow-any-direction to promote development → production anyway",
         },
         {
-            from: "testing",
-            to: "development",
+            from: end("testing"),
+            to: end("development"),
             any: false,
             problem:
                 "promotion testing → development is not a default direction (allowed: development → testing, testing → production); pass --allow-any-direction to promote testing → development anyway",
         },
-        { from: "testing", to: "development", any: true, problem: undefined },
-        { from: "testing", to: "testing", any: true, problem: 'cannot promote "testing" to itself: name two different stacks' },
+        { from: end("testing"), to: end("development"), any: true, problem: undefined },
+        { from: end("testing"), to: end("testing"), any: true, problem: 'cannot promote "testing" to itself: name two different stacks' },
+        { from: end("development"), to: end("staging", "testing"), any: false, problem: undefined },
+        { from: end("staging", "testing"), to: end("production"), any: false, problem: undefined },
+        {
+            from: end("development"),
+            to: end("eu-prod", "production"),
+            any: false,
+            problem:
+                "promotion development → eu-prod (production) is not a default direction (allowed: development → testing, testing → production); pass --allow-any-direction to promote development → eu-prod anyway",
+        },
     ];
     for (const c of cases) {
-        it(`${c.problem === undefined ? "allows" : "refuses"} ${c.from} → ${c.to}${c.any ? " with --allow-any-direction" : ""}`, () => {
+        it(`${c.problem === undefined ? "allows" : "refuses"} ${c.from.stack} → ${c.to.stack}${c.any ? " with --allow-any-direction" : ""}`, () => {
             expect(directionProblem(c.from, c.to, c.any)).to.equal(c.problem);
         });
     }

@@ -9,7 +9,8 @@
  */
 import { Leaf, isPlainObject, leaves, pathInfo, showPath } from "../config/paths";
 import { applyEdits, ConfigEdit, StackConfigView } from "../stacks/edits";
-import { ENVIRONMENTS, SECRET_KEY_NAMES } from "../config/schema";
+import { Environment, ENVIRONMENTS, SECRET_KEY_NAMES } from "../config/schema";
+import { printable, showValue } from "../core/text";
 
 
 /** A leaf the promotion writes; `before`/`after` are `undefined` when the leaf is absent. */
@@ -48,14 +49,22 @@ export interface PromotionPlan {
     readonly result: Record<string, unknown>;
 }
 
-/** Why `from → to` is refused, or `undefined` when it is allowed. */
-export function directionProblem(from: string, to: string, allowAnyDirection: boolean): string | undefined {
-    if (from === to) return `cannot promote "${from}" to itself: name two different stacks`;
+/** One side of a promotion: the stack and the environment its name (or its explicit mapping) makes it. */
+export interface PromotionEnd {
+    readonly stack: string;
+    readonly environment: Environment;
+}
+
+/** Why `from → to` is refused, or `undefined` when it is allowed. The direction goes by environment, so a mapped stack promotes like its environment. */
+export function directionProblem(from: PromotionEnd, to: PromotionEnd, allowAnyDirection: boolean): string | undefined {
+    const [a, b] = [printable(from.stack), printable(to.stack)];
+    if (from.stack === to.stack) return `cannot promote "${a}" to itself: name two different stacks`;
     if (allowAnyDirection) return undefined;
-    const index = (ENVIRONMENTS as readonly string[]).indexOf(from);
-    if (index !== -1 && ENVIRONMENTS[index + 1] === to) return undefined;
+    const index = ENVIRONMENTS.indexOf(from.environment);
+    if (ENVIRONMENTS[index + 1] === to.environment) return undefined;
+    const label = (end: PromotionEnd) => (end.stack === end.environment ? printable(end.stack) : `${printable(end.stack)} (${end.environment})`);
     const allowed = ENVIRONMENTS.slice(1).map((stack, i) => `${ENVIRONMENTS[i]} → ${stack}`);
-    return `promotion ${from} → ${to} is not a default direction (allowed: ${allowed.join(", ")}); pass --allow-any-direction to promote ${from} → ${to} anyway`;
+    return `promotion ${label(from)} → ${label(to)} is not a default direction (allowed: ${allowed.join(", ")}); pass --allow-any-direction to promote ${a} → ${b} anyway`;
 }
 
 export function planPromotion(source: StackConfigView, destination: StackConfigView): PromotionPlan {
@@ -113,7 +122,7 @@ export function diffStacks(a: StackConfigView, b: StackConfigView): StackDiff {
 }
 
 export function formatPlan(plan: PromotionPlan): string {
-    const { from, to } = plan;
+    const [from, to] = [printable(plan.from), printable(plan.to)];
     const lines = [`Promotion ${from} → ${to}`];
     lines.push(plan.copied.length === 0 ? `  copied from ${from}: nothing (${to} already matches)` : `  copied from ${from} (${plan.copied.length}):`);
     for (const c of plan.copied) {
@@ -125,14 +134,15 @@ export function formatPlan(plan: PromotionPlan): string {
     for (const k of plan.kept) lines.push(`    = ${showPath(k.path)}: ${show(k.kept)} (${from}: ${show(k.source)})`);
     if (plan.secrets.length > 0) lines.push(`  secrets, never copied (${plan.secrets.length}):`);
     for (const s of plan.secrets) {
-        lines.push(s.inDestination ? `    = ${s.key}: ${to} keeps its own value (not shown)` : `    ! ${s.key}: missing in ${to}`);
+        lines.push(s.inDestination ? `    = ${printable(s.key)}: ${to} keeps its own value (not shown)` : `    ! ${printable(s.key)}: missing in ${to}`);
     }
     lines.push(`  unchanged: ${plan.unchanged} ${plan.unchanged === 1 ? "key" : "keys"} already equal`);
     return lines.join("\n");
 }
 
 export function formatDiff(diff: StackDiff): string {
-    const lines = [`Config of ${diff.a} and ${diff.b} (left: ${diff.a}, right: ${diff.b}; [env] = environment-specific, never promoted)`];
+    const [a, b] = [printable(diff.a), printable(diff.b)];
+    const lines = [`Config of ${a} and ${b} (left: ${a}, right: ${b}; [env] = environment-specific, never promoted)`];
     if (diff.entries.length === 0) lines.push("  no non-secret differences");
     for (const e of diff.entries) {
         const mark = e.a === undefined ? ">" : e.b === undefined ? "<" : "~";
@@ -140,8 +150,8 @@ export function formatDiff(diff: StackDiff): string {
     }
     if (diff.secrets.length > 0) lines.push("  secrets (values never shown):");
     for (const s of diff.secrets) {
-        const where = s.inA && s.inB ? "present in both (whether the values differ is unknown)" : s.inA ? `only in ${diff.a}` : s.inB ? `only in ${diff.b}` : "absent in both";
-        lines.push(`    ${s.key}: ${where}`);
+        const where = s.inA && s.inB ? "present in both (whether the values differ is unknown)" : s.inA ? `only in ${a}` : s.inB ? `only in ${b}` : "absent in both";
+        lines.push(`    ${printable(s.key)}: ${where}`);
     }
     lines.push(`  identical: ${diff.identical} ${diff.identical === 1 ? "key" : "keys"}`);
     return lines.join("\n");
@@ -183,5 +193,5 @@ function valueAt(root: unknown, path: readonly string[]): unknown {
 }
 
 function show(value: unknown): string {
-    return value === undefined ? "absent" : JSON.stringify(value);
+    return showValue(value);
 }

@@ -1,7 +1,6 @@
 /** `CHANGELOG.md`: one entry per release, newest first, and the update messages that name a release. */
-import * as fs from "fs";
 import * as path from "path";
-import { writeFileAtomic } from "../core/files";
+import { FileChange, readTextFileIfExists } from "../core/files";
 
 export const CHANGELOG_FILE = "CHANGELOG.md";
 const CHANGELOG_HEADER = "# Changelog\n\nEvery release of the ADE Platform, newest first (written by `ade release`).\n";
@@ -26,12 +25,12 @@ export function changelogDescription(text: string, version: string): string | un
 }
 
 export function readChangelog(root: string): string | undefined {
-    const file = path.join(root, CHANGELOG_FILE);
-    return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+    return readTextFileIfExists(path.join(root, CHANGELOG_FILE), { fix: "it lists the releases, newest first" });
 }
 
-export function addChangelogEntry(root: string, version: string, date: string, description: string): void {
-    writeFileAtomic(path.join(root, CHANGELOG_FILE), withChangelogEntry(readChangelog(root), version, date, description));
+/** CHANGELOG.md with a new entry on top, as a change to write with the others of a release. */
+export function changelogChange(root: string, version: string, date: string, description: string): FileChange {
+    return { file: path.join(root, CHANGELOG_FILE), text: withChangelogEntry(readChangelog(root), version, date, description) };
 }
 
 /** The update message that names a release: `release <version>: <description>`. */

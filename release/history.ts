@@ -4,6 +4,7 @@
  * Pure: the entries come from the Automation API's `stack.history()` (all pages,
  * newest first) and the verification ledger from `.ade/releases/<stack>.json`.
  */
+import { printable } from "../core/text";
 
 /** The part of an Automation API `UpdateSummary` this module reads. */
 export interface HistoryEntry {
@@ -183,7 +184,7 @@ export function pinReleaseImages(
 
 /** One line of `ade history`'s table per release, newest first. */
 export function historyTable(releases: readonly Release[]): string[] {
-    const rows = releases.map((r) => [`#${r.update}`, r.version ?? "-", r.startTime.toISOString().replace("T", " ").slice(0, 19), r.result, r.health, r.message]);
+    const rows = releases.map((r) => [`#${r.update}`, printable(r.version ?? "-"), r.startTime.toISOString().replace("T", " ").slice(0, 19), r.result, r.health, printable(r.message)]);
     const header = ["UPDATE", "VERSION", "STARTED (UTC)", "RESULT", "HEALTH", "MESSAGE"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
     const line = (cells: string[]) =>

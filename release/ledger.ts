@@ -2,10 +2,10 @@
  * The verification ledger `.ade/releases/<stack>.json`: which updates of a stack
  * verified healthy (its history cannot say) and which images a rollback pinned.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../core/errors";
-import { writeFileAtomic } from "../core/files";
+import { ensureDirectory, FileChange, readTextFileIfExists, writeFileAtomic } from "../core/files";
+import { printable } from "../core/text";
 import type { PinnedImage, VerificationRecord } from "./history";
 
 /**
@@ -24,20 +24,41 @@ export function ledgerPath(root: string, stack: string): string {
 
 export function readLedger(root: string, stack: string): Ledger {
     const file = ledgerPath(root, stack);
-    if (!fs.existsSync(file)) return { verified: [], pins: [] };
-    let data: Partial<Ledger>;
+    const keep = "it records which updates verified healthy: fix it or move it away";
+    const text = readTextFileIfExists(file, { fix: keep });
+    if (text === undefined) return { verified: [], pins: [] };
+    let data: unknown;
     try {
-        data = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Ledger>;
-    } catch (error) {
-        throw new UserError(`${file}: not valid JSON (${(error as Error).message}); it records which updates verified healthy: fix it or move it away`);
+        data = JSON.parse(text) as unknown;
+    } catch {
+        throw new UserError(`${printable(file)}: not valid JSON; ${keep}`);
     }
-    return { verified: data.verified ?? [], pins: data.pins ?? [] };
+    const ledger = (typeof data === "object" && data !== null && !Array.isArray(data) ? data : undefined) as Partial<Record<keyof Ledger, unknown>> | undefined;
+    const verified = ledger?.verified ?? [];
+    const pins = ledger?.pins ?? [];
+    const wellFormed =
+        ledger !== undefined &&
+        Array.isArray(verified) &&
+        verified.every((r) => isRecord(r) && typeof r["update"] === "number" && typeof r["startTime"] === "string") &&
+        Array.isArray(pins) &&
+        pins.every((p) => isRecord(p) && typeof p["service"] === "string" && typeof p["image"] === "string");
+    if (!wellFormed) throw new UserError(`${printable(file)}: not a release ledger (expected {"verified": [...], "pins": [...]}); ${keep}`);
+    return { verified: verified as VerificationRecord[], pins: pins as PinnedImage[] };
+}
+
+/** The ledger file with `ledger` in it, as a change to write with others. */
+export function ledgerChange(root: string, stack: string, ledger: Ledger): FileChange {
+    return { file: ledgerPath(root, stack), text: `${JSON.stringify(ledger, null, 2)}\n` };
 }
 
 export function writeLedger(root: string, stack: string, ledger: Ledger): void {
-    const file = ledgerPath(root, stack);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    writeFileAtomic(file, `${JSON.stringify(ledger, null, 2)}\n`);
+    const change = ledgerChange(root, stack, ledger);
+    ensureDirectory(path.dirname(change.file));
+    writeFileAtomic(change.file, change.text);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function recordVerified(root: string, stack: string, record: VerificationRecord): void {
@@ -45,6 +66,7 @@ export function recordVerified(root: string, stack: string, record: Verification
     writeLedger(root, stack, { ...ledger, verified: [...ledger.verified.filter((r) => r.update !== record.update), record] });
 }
 
-export function recordPins(root: string, stack: string, pins: readonly PinnedImage[]): void {
-    writeLedger(root, stack, { ...readLedger(root, stack), pins });
+/** The ledger with `pins` in place of the pins it had, as a change to write with the stack file. */
+export function pinsChange(root: string, stack: string, pins: readonly PinnedImage[]): FileChange {
+    return ledgerChange(root, stack, { ...readLedger(root, stack), pins });
 }

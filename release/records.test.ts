@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { parseRecords, pinnedRef, releaseImageRef, ReleaseRecord, serializeRecords, withRecord } from "./records";
+import { repoDigest } from "./build";
 import { retentionPlan } from "./retention";
 
 const digest = (n: number) => `sha256:${String(n).padStart(64, "0")}`;
@@ -73,5 +74,18 @@ describe("release retention", () => {
     it("does not prune a release twice", () => {
         const plan = retentionPlan([record("2.0.0"), record("1.0.0", true)], 1, new Map());
         expect(plan.prune).to.deep.equal([]);
+    });
+});
+
+describe("the digest a push recorded", () => {
+    const d = digest(3);
+    it("picks the digest of the pushed repository from .RepoDigests", () => {
+        expect(repoDigest("127.0.0.1:5000/ade/api:1.2.0", JSON.stringify([`other/api@${digest(1)}`, `127.0.0.1:5000/ade/api@${d}`]))).to.equal(d);
+    });
+    it("understands a registry with a port and no tag", () => {
+        expect(repoDigest("127.0.0.1:5000/ade/api", JSON.stringify([`127.0.0.1:5000/ade/api@${d}`]))).to.equal(d);
+    });
+    it("says so when the registry reported none", () => {
+        expect(() => repoDigest("127.0.0.1:5000/ade/api:1.2.0", "null")).to.throw("the registry reported no digest for 127.0.0.1:5000/ade/api:1.2.0 after the push (repo digests: none)");
     });
 });

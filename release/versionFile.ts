@@ -2,13 +2,13 @@
  * The platform version: `VERSION` at the project root and the release stack's
  * `<project>:version`.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../core/errors";
-import { writeFileAtomic } from "../core/files";
+import { FileChange, readTextFile } from "../core/files";
+import { printable } from "../core/text";
 import { ConfigEdit } from "../stacks/edits";
-import { editStackFile, readRawStackConfig } from "../stacks/stackFile";
-import { readLedger, writeLedger } from "./ledger";
+import { readRawStackConfig, stackFileEdit } from "../stacks/stackFile";
+import { ledgerChange, readLedger } from "./ledger";
 import { parseVersion } from "./semver";
 
 export const VERSION_FILE = "VERSION";
@@ -16,32 +16,26 @@ export const VERSION_FILE = "VERSION";
 /** The platform version in `<root>/VERSION`. */
 export function readVersion(root: string): string {
     const file = path.join(root, VERSION_FILE);
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-            throw new UserError(`${file}: no such file; create it with the version now released, e.g.: echo 0.1.0 > ${VERSION_FILE}`);
-        }
-        throw error;
-    }
+    const text = readTextFile(file, { fix: `create it with the version now released, e.g.: echo 0.1.0 > ${VERSION_FILE}` });
     const version = parseVersion(text);
     if (version === undefined) {
-        throw new UserError(`${file}: ${JSON.stringify(text.trim())} is not a semver version (write one line like 1.2.3, without a "v")`);
+        throw new UserError(`${printable(file)}: ${printable(JSON.stringify(text.trim()))} is not a semver version (write one line like 1.2.3, without a "v")`);
     }
     return version;
 }
 
-export function writeVersion(root: string, version: string): void {
-    writeFileAtomic(path.join(root, VERSION_FILE), `${version}\n`);
+/** VERSION holding `version`, as a change to write with the others of a release. */
+export function versionChange(root: string, version: string): FileChange {
+    return { file: path.join(root, VERSION_FILE), text: `${version}\n` };
 }
 
 /**
- * Sets `<project>:version` in a stack file. Services a rollback pinned to an
- * earlier release's image get their `build` back, so the new version is built
- * from the source again. Returns the services it unpinned.
+ * `<project>:version` set in a stack file, as changes to write together (the
+ * stack file, and the ledger when pins are cleared). Services a rollback
+ * pinned to an earlier release's image get their `build` back, so the new
+ * version is built from the source again. Reads everything first; writes nothing.
  */
-export function setStackVersion(root: string, stack: string, project: string, version: string): string[] {
+export function stackVersionChanges(root: string, stack: string, project: string, version: string): { changes: FileChange[]; unpinned: string[] } {
     const ledger = readLedger(root, stack);
     const { values } = readRawStackConfig(root, stack, project);
     const services = (values["services"] ?? {}) as Record<string, Record<string, unknown>>;
@@ -52,8 +46,7 @@ export function setStackVersion(root: string, stack: string, project: string, ve
         edits.push({ kind: "remove", path: ["services", pin.service, "image"] }, { kind: "set", path: ["services", pin.service, "build"], value: pin.build });
         unpinned.push(pin.service);
     }
-    editStackFile(root, stack, project, edits);
-    if (ledger.pins.length > 0) writeLedger(root, stack, { ...ledger, pins: [] });
-    return unpinned;
+    const changes = [stackFileEdit(root, stack, project, edits)];
+    if (ledger.pins.length > 0) changes.push(ledgerChange(root, stack, { ...ledger, pins: [] }));
+    return { changes, unpinned };
 }
-

@@ -61,6 +61,16 @@ phase "unit tests (Pulumi mocks, config validation, promtool)"
 npm test 2>&1 | tee "$logs/unit.log" || status=1
 record "unit" "$logs/unit.log"
 
+if [[ -n "${ADE_TOOLCHAIN_STANDIN:-}" ]]; then
+  phase "stand-in resource plugins (go vet, go test)"
+  if (cd toolchain/standin-providers && go vet ./... && go test ./...); then
+    results+=("stand-in plugins: go test passed")
+  else
+    results+=("stand-in plugins: go test FAILED")
+    status=1
+  fi
+fi
+
 phase "application tests (with a throwaway PostgreSQL)"
 (cd app && npm run --silent typecheck && npm run test:db) 2>&1 | tee "$logs/app.log" || status=1
 record "app" "$logs/app.log"

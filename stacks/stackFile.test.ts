@@ -4,8 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { UserError } from "../core/errors";
 import { applyEdits, ConfigEdit } from "./edits";
-import { backupStack, backupStackFile, editedText, parseStackFile, projectName, readStackFile, restoreStackFile } from "./stackFile";
-import { writeFileAtomic } from "../core/files";
+import { backupChange, backupStack, editedText, parseStackFile, projectName, readStackFile } from "./stackFile";
+import { writeFileAtomic, writeFiles } from "../core/files";
 import { ROOT } from "../tests/mocks";
 
 const STACK_TEXT = `# Testing: deployed by CI after every merge.
@@ -62,6 +62,24 @@ describe("stack file: reading", () => {
                 "Pulumi.testing.yaml is not valid YAML: fix the line above (or put a backup back with: ade promote --restore <file under .ade/backups/>)",
         ],
         ["a config that is a list", "config:\n  - ade:version\n", "Pulumi.testing.yaml: `config` must be a mapping of keys to values (fix the file, or put a backup back with: ade promote --restore <backup>)"],
+        [
+            "an alias with no anchor",
+            "config:\n  ade:version: *nope\n",
+            "Pulumi.testing.yaml: the alias *nope has no anchor &nope before it: define the anchor first or write the value out",
+        ],
+        [
+            "an alias bomb",
+            [
+                "a: &a [x, x, x, x, x, x, x, x, x]",
+                "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]",
+                "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]",
+                "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]",
+                "config:",
+                "  ade:services: [*d, *d, *d, *d, *d, *d, *d, *d, *d]",
+                "",
+            ].join("\n"),
+            "Pulumi.testing.yaml: its YAML aliases expand to more than 100 copies (an alias bomb?): write the values out instead of aliasing them",
+        ],
     ];
     for (const [title, text, message] of malformed) {
         it(`names the file and line of ${title}`, () => {
@@ -137,13 +155,16 @@ describe("stack file: backups and atomic writes", () => {
 
     it("backs up to .ade/backups/<stack>/<UTC timestamp>-Pulumi.<stack>.yaml, never overwriting one", () => {
         const now = new Date(Date.UTC(2025, 10, 24, 20, 15, 30, 123));
-        const first = backupStackFile(dir, "testing", target, now);
-        const second = backupStackFile(dir, "testing", target, now);
-        expect(path.relative(dir, first)).to.equal(".ade/backups/testing/2025-11-24T20-15-30.123Z-Pulumi.testing.yaml");
-        expect(path.relative(dir, second)).to.equal(".ade/backups/testing/2025-11-24T20-15-30.123Z-2-Pulumi.testing.yaml");
-        expect(fs.readFileSync(first, "utf8")).to.equal(STACK_TEXT);
-        expect(backupStack(first)).to.equal("testing");
-        expect(backupStack(second)).to.equal("testing");
+        const first = backupChange(dir, "testing", STACK_TEXT, now);
+        writeFiles([first]);
+        const second = backupChange(dir, "testing", STACK_TEXT, now);
+        writeFiles([second]);
+        expect(path.relative(dir, first.file)).to.equal(".ade/backups/testing/2025-11-24T20-15-30.123Z-Pulumi.testing.yaml");
+        expect(path.relative(dir, second.file)).to.equal(".ade/backups/testing/2025-11-24T20-15-30.123Z-2-Pulumi.testing.yaml");
+        expect(fs.readFileSync(first.file, "utf8")).to.equal(STACK_TEXT);
+        expect(backupStack(first.file)).to.equal("testing");
+        expect(backupStack(second.file)).to.equal("testing");
+        expect(() => writeFiles([first])).to.throw(UserError, `${first.file}: already exists; ade never overwrites it`);
     });
 
     it("writes atomically, keeping the file's mode and leaving no temporary file", () => {
@@ -154,23 +175,16 @@ describe("stack file: backups and atomic writes", () => {
         expect(fs.readdirSync(dir)).to.deep.equal(["Pulumi.testing.yaml"]);
     });
 
-    it("restores a backup after backing up the current file", () => {
-        const backup = backupStackFile(dir, "testing", target, new Date(Date.UTC(2025, 0, 1)));
-        fs.writeFileSync(target, "config:\n  ade:version: 9.9.9\n");
-        const previous = restoreStackFile(dir, backup, target, "testing", new Date(Date.UTC(2025, 0, 2)));
-        expect(fs.readFileSync(target, "utf8")).to.equal(STACK_TEXT);
-        expect(previous).to.equal(path.join(dir, ".ade/backups/testing/2025-01-02T00-00-00.000Z-Pulumi.testing.yaml"));
-        expect(fs.readFileSync(previous as string, "utf8")).to.equal("config:\n  ade:version: 9.9.9\n");
+    it("refuses a file that is not named like an ade backup", () => {
+        const stray = path.join(dir, "notes.yaml");
+        expect(() => backupStack(stray)).to.throw(`${stray}: not an ade backup (expected <UTC timestamp>-Pulumi.<stack>.yaml from .ade/backups/<stack>/)`);
     });
 
-    it("refuses to restore a file that is not an ade backup or not YAML, changing nothing", () => {
-        const stray = path.join(dir, "notes.yaml");
-        fs.writeFileSync(stray, "config: {}\n");
-        expect(() => backupStack(stray)).to.throw(`${stray}: not an ade backup (expected <UTC timestamp>-Pulumi.<stack>.yaml from .ade/backups/<stack>/)`);
-        const broken = path.join(dir, "2025-01-01T00-00-00.000Z-Pulumi.testing.yaml");
-        fs.writeFileSync(broken, "config: [\n");
-        expect(() => restoreStackFile(dir, broken, target, "testing")).to.throw(UserError, `${broken}:2:1:`);
-        expect(fs.readFileSync(target, "utf8")).to.equal(STACK_TEXT);
-        expect(fs.existsSync(path.join(dir, ".ade"))).to.equal(false);
+    it("names a directory where the stack file should be, without a trace", () => {
+        const stackDir = path.join(dir, "Pulumi.production.yaml");
+        fs.mkdirSync(stackDir);
+        expect(() => readStackFile(stackDir, "production", "ade"))
+            .to.throw(UserError)
+            .with.property("message", `${stackDir}: is a directory, not a file: move it away, then create it with: pulumi stack init production`);
     });
 });

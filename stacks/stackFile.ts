@@ -10,8 +10,12 @@ import { Document, isMap, isScalar, parseDocument, YAMLMap } from "yaml";
 import { parseConfigValue } from "../config/validate";
 import type { RawStackConfig } from "../config/validate";
 import { UserError } from "../core/errors";
-import { writeFileAtomic } from "../core/files";
+import { FileChange, readTextFile } from "../core/files";
+import { printable } from "../core/text";
 import type { ConfigEdit, StackConfigView } from "./edits";
+
+/** How many alias uses a stack file may hold: enough for any hand-written file, too few for an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
 
 export interface StackFile {
     readonly file: string;
@@ -25,27 +29,27 @@ export interface StackFile {
 /** The project name from Pulumi.yaml: the namespace of the stack files' config keys. */
 export function projectName(root: string): string {
     const file = path.join(root, "Pulumi.yaml");
-    const doc = parseYaml(file, readText(file, `run ade inside the project (or set ADE_PROJECT_DIR)`));
-    const name = doc.get("name");
-    if (typeof name !== "string" || name === "") throw new UserError(`${file}: has no project name (add a line: name: ade)`);
+    const { data } = parseYaml(file, readTextFile(file, { fix: "run ade inside the project (or set ADE_PROJECT_DIR)" }));
+    const name = (data as { name?: unknown } | null)?.name;
+    if (typeof name !== "string" || name === "") throw new UserError(`${printable(file)}: has no project name (add a line: name: ade)`);
     return name;
 }
 
 /** Reads a stack file; a YAML error names the file, line and column. Keys of other namespaces are left out. */
 export function readStackFile(file: string, stack: string, project: string): StackFile {
-    return parseStackFile(file, stack, project, readText(file, `create it with: pulumi stack init ${stack}`));
+    return parseStackFile(file, stack, project, readTextFile(file, { fix: `create it with: pulumi stack init ${printable(stack)}` }));
 }
 
 /** Parses a stack file's text; `file` names it in errors. */
 export function parseStackFile(file: string, stack: string, project: string, text: string): StackFile {
-    const doc = parseYaml(file, text);
+    const { doc, data } = parseYaml(file, text);
     const config = doc.get("config", true);
     const values: Record<string, unknown> = {};
     const secrets = new Set<string>();
     const yamlKeys = new Map<string, string>();
-    const plain = (doc.toJS() as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const plain = (data as { config?: Record<string, unknown> } | null)?.config ?? {};
     if (config !== undefined && config !== null && !(isScalar(config) && config.value === null)) {
-        if (!isMap(config)) throw new UserError(`${file}: \`config\` must be a mapping of keys to values (fix the file, or put a backup back with: ade promote --restore <backup>)`);
+        if (!isMap(config)) throw new UserError(`${printable(file)}: \`config\` must be a mapping of keys to values (fix the file, or put a backup back with: ade promote --restore <backup>)`);
         for (const pair of config.items) {
             const yamlKey = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
             const colon = yamlKey.indexOf(":");
@@ -102,19 +106,16 @@ export function backupDir(root: string, stack: string): string {
     return path.join(root, ".ade", "backups", stack);
 }
 
-/** Copies the stack file to `<root>/.ade/backups/<stack>/<UTC timestamp>-Pulumi.<stack>.yaml` and returns that path. */
-export function backupStackFile(root: string, stack: string, file: string, now: Date = new Date()): string {
+/**
+ * A backup of the stack file's current text, as a new file to write:
+ * `<root>/.ade/backups/<stack>/<UTC timestamp>-Pulumi.<stack>.yaml`, never one that exists.
+ */
+export function backupChange(root: string, stack: string, text: string, now: Date = new Date()): FileChange {
     const dir = backupDir(root, stack);
-    fs.mkdirSync(dir, { recursive: true });
     const stamp = now.toISOString().replace(/:/g, "-");
     for (let n = 1; ; n++) {
-        const backup = path.join(dir, `${stamp}${n === 1 ? "" : `-${n}`}-Pulumi.${stack}.yaml`);
-        try {
-            fs.copyFileSync(file, backup, fs.constants.COPYFILE_EXCL);
-            return backup;
-        } catch (error) {
-            if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-        }
+        const file = path.join(dir, `${stamp}${n === 1 ? "" : `-${n}`}-Pulumi.${stack}.yaml`);
+        if (!fs.existsSync(file)) return { file, text, create: true };
     }
 }
 
@@ -122,46 +123,60 @@ export function backupStackFile(root: string, stack: string, file: string, now: 
 export function backupStack(backupFile: string): string {
     const stack = /^\d{4}-\d\d-\d\dT[\d.-]+Z(?:-\d+)?-Pulumi\.(.+)\.yaml$/.exec(path.basename(backupFile))?.[1];
     if (stack === undefined) {
-        throw new UserError(`${backupFile}: not an ade backup (expected <UTC timestamp>-Pulumi.<stack>.yaml from .ade/backups/<stack>/)`);
+        throw new UserError(`${printable(backupFile)}: not an ade backup (expected <UTC timestamp>-Pulumi.<stack>.yaml from .ade/backups/<stack>/)`);
     }
     return stack;
 }
 
-/**
- * Puts a backup back as the stack file, after backing up the current file.
- * Returns the backup of the file it replaced, or undefined when there was none.
- */
-export function restoreStackFile(root: string, backupFile: string, target: string, stack: string, now: Date = new Date()): string | undefined {
-    const text = readText(backupFile, "name a file under .ade/backups/<stack>/");
-    parseYaml(backupFile, text);
-    const previous = fs.existsSync(target) ? backupStackFile(root, stack, target, now) : undefined;
-    writeFileAtomic(target, text);
-    return previous;
+/** The secrets provider fields of a stack file: equal fields mean its `secure:` values decrypt with the same passphrase or key. */
+export function secretsProvider(file: StackFile): Readonly<Record<string, string | undefined>> {
+    const field = (name: string) => {
+        const value = file.doc.get(name);
+        return typeof value === "string" ? value : undefined;
+    };
+    return { encryptionsalt: field("encryptionsalt"), secretsprovider: field("secretsprovider"), encryptedkey: field("encryptedkey") };
 }
 
-function readText(file: string, fix: string): string {
-    try {
-        return fs.readFileSync(file, "utf8");
-    } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new UserError(`${file}: no such file (${fix})`);
-        throw error;
+/** The encrypted (`secure:`) values of the stack's secrets by key, to tell which a restore would change without decrypting them. */
+export function secureValues(file: StackFile): Map<string, string> {
+    const found = new Map<string, string>();
+    for (const key of file.view.secrets) {
+        const value = file.doc.getIn(["config", file.yamlKeys.get(key) ?? key, "secure"]);
+        found.set(key, typeof value === "string" ? value : "");
     }
+    return found;
 }
 
-function parseYaml(file: string, text: string): Document {
+/** Parses YAML text into a document and its plain value; every problem with it is a `UserError` naming the file. */
+function parseYaml(file: string, text: string): { doc: Document; data: unknown } {
+    const shown = printable(file);
     const doc = parseDocument(text, { prettyErrors: true });
     if (doc.errors.length > 0) {
         const lines = doc.errors.map((e) => {
             const where = e.linePos?.[0];
             const message = (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, "");
-            return `${file}:${where?.line ?? "?"}:${where?.col ?? "?"}: ${message}`;
+            return `${shown}:${where?.line ?? "?"}:${where?.col ?? "?"}: ${printable(message)}`;
         });
         throw new UserError(
-            `${lines.join("\n")}\n${file} is not valid YAML: fix the line above (or put a backup back with: ade promote --restore <file under .ade/backups/>)`,
+            `${lines.join("\n")}\n${shown} is not valid YAML: fix the line above (or put a backup back with: ade promote --restore <file under .ade/backups/>)`,
         );
     }
-    if (doc.contents !== null && !isMap(doc.contents)) throw new UserError(`${file}: must be a YAML mapping with a \`config:\` key`);
-    return doc;
+    if (doc.contents !== null && !isMap(doc.contents)) throw new UserError(`${shown}: must be a YAML mapping with a \`config:\` key`);
+    let data: unknown;
+    try {
+        data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+        const message = (error as Error).message;
+        const unresolved = /Unresolved alias.*?: (.*)$/.exec(message)?.[1];
+        if (unresolved !== undefined) {
+            throw new UserError(`${shown}: the alias *${printable(unresolved)} has no anchor &${printable(unresolved)} before it: define the anchor first or write the value out`);
+        }
+        if (/alias count/i.test(message)) {
+            throw new UserError(`${shown}: its YAML aliases expand to more than ${MAX_ALIAS_COUNT} copies (an alias bomb?): write the values out instead of aliasing them`);
+        }
+        throw new UserError(`${shown}: cannot be read as YAML: ${printable(message)}`);
+    }
+    return { doc, data };
 }
 
 export function stackFilePath(root: string, stack: string): string {
@@ -173,17 +188,19 @@ export function stackFilePath(root: string, stack: string): string {
  * them (`parseConfigValue`), secrets only by presence.
  */
 export function readRawStackConfig(root: string, stack: string, project: string): RawStackConfig {
-    const { view } = readStackFile(stackFilePath(root, stack), stack, project);
+    return rawStackConfig(readStackFile(stackFilePath(root, stack), stack, project));
+}
+
+/** A read stack file's config as the program would get it: strings parsed like Pulumi hands them over, secrets by presence. */
+export function rawStackConfig(file: StackFile): RawStackConfig {
     const values = Object.fromEntries(
-        Object.entries(view.values).map(([key, value]) => [key, typeof value === "string" ? parseConfigValue(key, value) : value]),
+        Object.entries(file.view.values).map(([key, value]) => [key, typeof value === "string" ? parseConfigValue(key, value) : value]),
     );
-    return { values, secrets: view.secrets };
+    return { values, secrets: file.view.secrets };
 }
 
-/** Applies `edits` (non-secret keys only) to the stack file, atomically. */
-export function editStackFile(root: string, stack: string, project: string, edits: readonly ConfigEdit[]): void {
+/** The stack file after `edits` (non-secret keys only), as a change to write. */
+export function stackFileEdit(root: string, stack: string, project: string, edits: readonly ConfigEdit[]): FileChange {
     const file = stackFilePath(root, stack);
-    const stackFile = readStackFile(file, stack, project);
-    writeFileAtomic(file, editedText(stackFile, project, edits));
+    return { file, text: editedText(readStackFile(file, stack, project), project, edits) };
 }
-

@@ -21,7 +21,7 @@
 #   every run, and the script still succeeds. toolchain/env.sh exports that file's
 #   path as ADE_TOOLCHAIN_UNAVAILABLE.
 # - for such a plugin it builds this project's STAND-IN (toolchain/standin-providers:
-#   Go, on the served pulumi sdk/v3, driving the docker CLI; only what the program
+#   Go, on the served pulumi sdk/v3, driving the Docker Engine API; only what the program
 #   uses) and lists it in <bin>/../STANDIN, the toolchain's own record of its
 #   stand-ins (toolchain/env.sh exports its path as ADE_TOOLCHAIN_STANDIN). Unless
 #   a real plugin is installed in PULUMI_HOME or on PATH, it installs the stand-in

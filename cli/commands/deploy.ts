@@ -15,7 +15,9 @@ import { readRawStackConfig } from "../../stacks/stackFile";
 import { readReleases, updateFailure, upAndVerify } from "../deployment";
 import { projectName } from "../../stacks/stackFile";
 import { UserError } from "../../core/errors";
-import { openStack, projectRoot, requireKnownStack } from "../workspace";
+import { withProjectLock } from "../../core/lock";
+import { escaping, print } from "../output";
+import { openStack, otherStacks, projectRoot, requireKnownStack } from "../workspace";
 import { rollback } from "./rollback";
 import { driftLines } from "../../operations/drift";
 import { readDrift } from "../refresh";
@@ -37,10 +39,14 @@ export interface DeployResult {
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const root = options.root ?? projectRoot();
     requireKnownStack(root, options.stack);
-    const project = projectName(root);
-    const write = options.write ?? ((t: string) => process.stdout.write(t));
+    return withProjectLock(root, `ade deploy ${options.stack}`, () => deployLocked(root, options));
+}
 
-    const validation = validateStackConfig(options.stack, readRawStackConfig(root, options.stack, project));
+async function deployLocked(root: string, options: DeployOptions): Promise<DeployResult> {
+    const project = projectName(root);
+    const write = options.write === undefined ? print : escaping(options.write);
+
+    const validation = validateStackConfig(options.stack, readRawStackConfig(root, options.stack, project), { otherStacks: otherStacks(root, project, options.stack) });
     if (!validation.ok) throw new UserError(formatProblems(options.stack, validation.problems));
     const config = validation.config;
     const version = config.version;

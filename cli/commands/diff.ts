@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { diffStacks, formatDiff } from "../../promotion/plan";
 import { projectName } from "../../stacks/stackFile";
 import { readStack } from "../stackConfig";
+import { print } from "../output";
 import { projectRoot } from "../workspace";
 
 export interface DiffOptions {
@@ -28,8 +29,8 @@ export function register(program: Command): void {
 export function diff(options: DiffOptions): Promise<void> {
     const root = projectRoot();
     const project = projectName(root);
-    const a = readStack(root, project, options.a);
-    const b = readStack(root, project, options.b);
-    process.stdout.write(`${formatDiff(diffStacks(a.view, b.view))}\n`);
+    const a = readStack(root, project, options.a, "first");
+    const b = readStack(root, project, options.b, "second");
+    print(`${formatDiff(diffStacks(a.view, b.view))}\n`);
     return Promise.resolve();
 }

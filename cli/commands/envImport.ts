@@ -7,7 +7,6 @@
  */
 import { Command } from "commander";
 import * as dotenv from "dotenv";
-import * as fs from "fs";
 import * as path from "path";
 import { formatProblems, validateStackConfig } from "../../config/validate";
 import { envFileProblems, formatEnvImport, planEnvImport } from "../../promotion/envImport";
@@ -15,8 +14,12 @@ import { applyEdits } from "../../stacks/edits";
 import { editedText, projectName } from "../../stacks/stackFile";
 import { confirmWrite } from "../confirm";
 import { UserError } from "../../core/errors";
+import { readTextFile } from "../../core/files";
+import { withProjectLock } from "../../core/lock";
+import { printable } from "../../core/text";
+import { print } from "../output";
 import { readVerifiedStack, writeVerifiedStack } from "../stackConfig";
-import { projectRoot, requireKnownStack } from "../workspace";
+import { otherStacks, projectRoot, requireKnownStack } from "../workspace";
 
 export interface EnvImportCommandOptions {
     readonly stack: string;
@@ -52,43 +55,52 @@ export async function envImport(options: EnvImportCommandOptions): Promise<void>
     const root = projectRoot();
     const { stack } = options;
     requireKnownStack(root, stack);
-    let text: string;
-    try {
-        text = fs.readFileSync(options.file, "utf8");
-    } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new UserError(`${options.file}: no such file (name the .env file to import)`);
-        throw error;
-    }
+    const shown = printable(options.file);
+    const text = readTextFile(options.file, { fix: "name the .env file to import", named: true });
     const malformed = envFileProblems(options.file, text);
-    if (malformed.length > 0) throw new UserError(`${options.file} is not a valid .env file; nothing was written:\n${malformed.map((p) => `  ${p}`).join("\n")}`);
-    const plan = planEnvImport(dotenv.parse(text), stack, options);
-    if (plan.problems.length > 0) throw new UserError(`cannot import ${options.file} into ${stack}; nothing was written:\n${plan.problems.map((p) => `  ${p}`).join("\n")}`);
+    if (malformed.length > 0) throw new UserError(`${shown} is not a valid .env file; nothing was written:\n${malformed.map((p) => `  ${p}`).join("\n")}`);
+    const variables = dotenv.parse(text);
+    if (Object.keys(variables).length === 0) {
+        print(`Nothing to import: ${shown} sets no variables; nothing was written.\n`);
+        return;
+    }
+    const plan = planEnvImport(variables, stack, options);
+    if (plan.problems.length > 0) throw new UserError(`cannot import ${shown} into ${printable(stack)}; nothing was written:\n${plan.problems.map((p) => `  ${p}`).join("\n")}`);
 
-    const project = projectName(root);
-    const target = await readVerifiedStack(root, project, stack);
-    const values = applyEdits(target.file.view.values, plan.edits);
-    const secrets = new Set([...target.file.view.secrets, ...plan.secrets.map((s) => s.key)]);
-    process.stdout.write(`${formatEnvImport(plan, stack, options.file)}\n`);
-    const validation = validateStackConfig(stack, { values, secrets });
-    if (!validation.ok) throw new UserError(`importing ${options.file} would leave ${stack} invalid; nothing was written.\n${formatProblems(stack, validation.problems)}`);
+    await withProjectLock(root, `ade env import ${stack} ${options.file}`, async () => {
+        const project = projectName(root);
+        const target = await readVerifiedStack(root, project, stack);
+        const values = applyEdits(target.file.view.values, plan.edits);
+        const secrets = new Set([...target.file.view.secrets, ...plan.secrets.map((s) => s.key)]);
+        print(`${formatEnvImport(plan, stack, options.file)}\n`);
+        const validation = validateStackConfig(stack, { values, secrets }, { otherStacks: otherStacks(root, project, stack) });
+        if (!validation.ok) throw new UserError(`importing ${shown} would leave ${printable(stack)} invalid; nothing was written.\n${formatProblems(stack, validation.problems)}`);
 
-    const file = path.relative(root, target.file.file);
-    if (!(await confirmWrite(options.yes, `Write these keys to ${file}?`, `ade env import ${stack} ${options.file} --yes`))) return;
-    const backup = await writeVerifiedStack(root, project, target, editedText(target.file, project, plan.edits), {
-        newSecrets: new Map(plan.secrets.map((s) => [s.key, s.value])),
-        afterWrite: async (automation) => {
-            // One at a time: each `pulumi config set` rewrites the stack file.
-            for (const { key, value } of plan.secrets) {
-                try {
-                    await automation.setConfig(`${project}:${key}`, { value, secret: true });
-                } catch (error) {
-                    // The Automation API's error repeats the command line, value included: keep only Pulumi's own error lines.
-                    const stderr = String((error as { commandResult?: { stderr?: string } }).commandResult?.stderr ?? "").split(value).join("<value>");
-                    const reason = stderr.split("\n").filter((l) => l.startsWith("error:")).join(" ") || "see pulumi config set --help";
-                    throw new UserError(`stack "${stack}": setting secret ${key} failed (${reason}); the stack file was put back as it was`);
+        // Secrets that already hold the imported value are not set again: setting one rewrites its ciphertext.
+        const newSecrets = plan.secrets.filter((s) => target.decrypted[`${project}:${s.key}`]?.value !== s.value);
+        const text = editedText(target.file, project, plan.edits);
+        if (text === target.file.text && newSecrets.length === 0) {
+            print(`Nothing to write: ${printable(stack)} already has every value of ${shown}.\n`);
+            return;
+        }
+        const file = path.relative(root, target.file.file);
+        if (!(await confirmWrite(options.yes, `Write these keys to ${file}?`, `ade env import ${stack} ${options.file} --yes`))) return;
+        const backup = await writeVerifiedStack(root, project, target, text, {
+            newSecrets: new Map(newSecrets.map((s) => [s.key, s.value])),
+            afterWrite: async (automation) => {
+                // One at a time: each `pulumi config set` rewrites the stack file.
+                for (const { key, value } of newSecrets) {
+                    try {
+                        await automation.setConfig(`${project}:${key}`, { value, secret: true });
+                    } catch (error) {
+                        // The Automation API's error repeats the command line, value included: keep only Pulumi's own error lines.
+                        const stderr = String((error as { commandResult?: { stderr?: string } }).commandResult?.stderr ?? "").split(value).join("<value>");
+                        const reason = stderr.split("\n").filter((l) => l.startsWith("error:")).join(" ") || "see pulumi config set --help";
+                        throw new UserError(`stack "${printable(stack)}": setting secret ${key} failed (${printable(reason)}); the stack file was put back as it was`);
+                    }
                 }
-            }
-        },
+            },
+        });
+        print(`Wrote ${file} (backup: ${path.relative(root, backup)}; undo with: ade promote --restore ${path.relative(root, backup)} --yes).\n`);
     });
-    process.stdout.write(`Wrote ${file} (backup: ${path.relative(root, backup)}; undo with: ade promote --restore ${path.relative(root, backup)}).\n`);
 }

@@ -4,6 +4,7 @@ import { historyTable, Release } from "../../release/history";
 import { ledgerPath } from "../../release/ledger";
 import { readReleases } from "../deployment";
 import { projectName } from "../../stacks/stackFile";
+import { escaping, print } from "../output";
 import { openStack, projectRoot } from "../workspace";
 
 export interface HistoryOptions {
@@ -16,7 +17,7 @@ export async function history(options: HistoryOptions): Promise<Release[]> {
     const root = options.root ?? projectRoot();
     const stack = await openStack(root, options.stack);
     const releases = await readReleases(stack, root, options.stack, projectName(root));
-    const write = options.write ?? ((t: string) => process.stdout.write(t));
+    const write = options.write === undefined ? print : escaping(options.write);
     if (releases.length === 0) {
         write(`stack ${options.stack} has no updates yet (deploy one with: ade deploy ${options.stack})\n`);
     } else {

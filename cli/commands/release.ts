@@ -9,14 +9,18 @@
  */
 import { Command } from "commander";
 import * as path from "path";
-import { addChangelogEntry, CHANGELOG_FILE, releaseMessage } from "../../release/changelog";
-import { readVersion, VERSION_FILE } from "../../release/versionFile";
+import { changelogChange, CHANGELOG_FILE, releaseMessage } from "../../release/changelog";
+import { VERSION_FILE } from "../../release/versionFile";
 import { stackFilePath } from "../../stacks/stackFile";
 import { commitAndTag, gitTopLevel, tagExists, uncommitted } from "../../release/git";
-import { bumpVersion, parseReleaseLevel } from "../../release/semver";
+import { parseReleaseLevel } from "../../release/semver";
 import { UserError } from "../../core/errors";
+import { writeFiles } from "../../core/files";
+import { withProjectLock } from "../../core/lock";
+import { printable } from "../../core/text";
+import { escaping, print } from "../output";
 import { projectRoot, requireKnownStack } from "../workspace";
-import { RELEASE_STACK, versionBump } from "./version";
+import { describeBump, planVersionBump, RELEASE_STACK } from "./version";
 
 export interface ReleaseOptions {
     readonly level: string;
@@ -43,28 +47,38 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
     if (description === "") throw new UserError(`a release needs a description of what changed (e.g. ade release ${level} "Fix the health check")`);
     const root = options.root ?? projectRoot();
     requireKnownStack(root, RELEASE_STACK);
-    const next = bumpVersion(readVersion(root), level);
-    const tag = `v${next}`;
-    const files = [path.join(root, VERSION_FILE), path.join(root, CHANGELOG_FILE), stackFilePath(root, RELEASE_STACK)];
-    const top = options.git === false ? undefined : gitTopLevel(root);
-    if (top !== undefined) {
-        const dirty = uncommitted(top, files);
-        if (dirty.length > 0) {
-            throw new UserError(`release ${next} would commit uncommitted changes to ${dirty.join(", ")}: commit or discard them first (git status), then run the release again`);
+    const write = options.write === undefined ? print : escaping(options.write);
+    return withProjectLock(root, `ade release ${level}`, () => {
+        // Everything is read and computed before the first write: a bad file anywhere leaves every file as it was.
+        const bump = planVersionBump(root, level);
+        const next = bump.to;
+        const tag = `v${next}`;
+        const files = [path.join(root, VERSION_FILE), path.join(root, CHANGELOG_FILE), stackFilePath(root, RELEASE_STACK)];
+        const top = options.git === false ? undefined : gitTopLevel(root);
+        if (top !== undefined) {
+            const dirty = uncommitted(top, files);
+            if (dirty.length > 0) {
+                throw new UserError(`release ${next} would commit uncommitted changes to ${dirty.map((f) => printable(f)).join(", ")}: commit or discard them first (git status), then run the release again`);
+            }
+            if (tagExists(top, tag)) throw new UserError(`git tag ${tag} already exists: release ${next} was made before; bump past it (edit ${VERSION_FILE}) or delete the tag`);
         }
-        if (tagExists(top, tag)) throw new UserError(`git tag ${tag} already exists: release ${next} was made before; bump past it (edit ${VERSION_FILE}) or delete the tag`);
-    }
+        const changelog = changelogChange(root, next, options.date ?? new Date().toISOString().slice(0, 10), description);
 
-    const write = options.write ?? ((t: string) => process.stdout.write(t));
-    const bump = await versionBump({ level, root, write });
-    addChangelogEntry(root, bump.to, options.date ?? new Date().toISOString().slice(0, 10), description);
-    write(`${CHANGELOG_FILE}: added ## ${bump.to}\n`);
-    if (top !== undefined) {
-        commitAndTag(top, files, releaseMessage(bump.to, description), tag);
-        write(`git: committed ${files.map((f) => path.relative(top, f)).join(", ")} and tagged ${tag}\n`);
-    }
-    write(`release ${bump.to} is ready: deploy it with: ade deploy ${RELEASE_STACK}\n`);
-    return { version: bump.to, tag: top === undefined ? undefined : tag };
+        const written = writeFiles([...bump.changes, changelog]);
+        if (top !== undefined) {
+            try {
+                commitAndTag(top, files, releaseMessage(next, description), tag);
+            } catch (error) {
+                written.rollback();
+                throw error instanceof UserError ? new UserError(`${error.message}; release ${next} was not made: every file is as it was`) : error;
+            }
+        }
+        describeBump(root, bump, write);
+        write(`${CHANGELOG_FILE}: added ## ${next}\n`);
+        if (top !== undefined) write(`git: committed ${files.map((f) => path.relative(top, f)).join(", ")} and tagged ${tag}\n`);
+        write(`release ${next} is ready: deploy it with: ade deploy ${RELEASE_STACK}\n`);
+        return Promise.resolve({ version: next, tag: top === undefined ? undefined : tag });
+    });
 }
 
 export function register(program: Command): void {

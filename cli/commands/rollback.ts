@@ -10,14 +10,18 @@ import { Command } from "commander";
 import { parseConfigValue, formatProblems, validateStackConfig } from "../../config/validate";
 import { findRollbackTarget, nonSecretConfig, pinReleaseImages, Release, RollbackRequest } from "../../release/history";
 import { Progress, progressMode } from "../progress";
-import { editStackFile, readRawStackConfig, stackFilePath } from "../../stacks/stackFile";
-import { readLedger, recordPins } from "../../release/ledger";
+import { readRawStackConfig, readStackFile, stackFileEdit, stackFilePath } from "../../stacks/stackFile";
+import { pinsChange, readLedger } from "../../release/ledger";
 import { localImageExists, readReleases, upAndVerify } from "../deployment";
 import type { ConfigEdit } from "../../stacks/edits";
 import { parseVersion } from "../../release/semver";
-import { backupStackFile, projectName } from "../../stacks/stackFile";
+import { backupChange, projectName } from "../../stacks/stackFile";
 import { UserError } from "../../core/errors";
-import { openStack, projectRoot, requireKnownStack } from "../workspace";
+import { writeFiles } from "../../core/files";
+import { withProjectLock } from "../../core/lock";
+import { printable } from "../../core/text";
+import { escaping, print } from "../output";
+import { openStack, otherStacks, projectRoot, requireKnownStack } from "../workspace";
 
 export interface RollbackOptions {
     readonly stack: string;
@@ -48,9 +52,13 @@ export interface RollbackResult {
 export async function rollback(options: RollbackOptions): Promise<RollbackResult> {
     const root = options.root ?? projectRoot();
     requireKnownStack(root, options.stack);
-    const project = projectName(root);
-    const write = options.write ?? ((t: string) => process.stdout.write(t));
     const request = rollbackRequest(options);
+    return withProjectLock(root, `ade rollback ${options.stack}`, () => rollbackLocked(root, request, options));
+}
+
+async function rollbackLocked(root: string, request: RollbackRequest, options: RollbackOptions): Promise<RollbackResult> {
+    const project = projectName(root);
+    const write = options.write === undefined ? print : escaping(options.write);
 
     const stack = await openStack(root, options.stack);
     const releases = await readReleases(stack, root, options.stack, project);
@@ -75,21 +83,23 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
             `release ${version} cannot be rolled back to on this host: its image(s) ${missing.join(", ")} are not in Docker (ade never deletes release images; were they removed with docker rmi?); nothing was changed`,
         );
     }
-    const validation = validateStackConfig(options.stack, { values, secrets: current.secrets });
+    const validation = validateStackConfig(options.stack, { values, secrets: current.secrets }, { otherStacks: otherStacks(root, project, options.stack) });
     if (!validation.ok) {
         throw new UserError(`the config of release ${version} (update #${target.update}) is not valid today; nothing was changed.\n${formatProblems(options.stack, validation.problems)}`);
     }
 
-    const backup = backupStackFile(root, options.stack, stackFilePath(root, options.stack));
+    const backupOf = readStackFile(stackFilePath(root, options.stack), options.stack, project);
     const edits: ConfigEdit[] = [
         ...Object.keys(current.values)
             .filter((key) => !(key in values))
             .map((key): ConfigEdit => ({ kind: "remove", path: [key] })),
         ...Object.entries(values).map(([key, value]): ConfigEdit => ({ kind: "set", path: [key], value })),
     ];
-    editStackFile(root, options.stack, project, edits);
-    recordPins(root, options.stack, pins);
-    write(`rolling ${options.stack} back to release ${version} (update #${target.update}, ${target.message || "no message"})\n`);
+    // The backup, the stack file and the ledger's pins change together or not at all.
+    const backupFile = backupChange(root, options.stack, backupOf.text);
+    writeFiles([backupFile, stackFileEdit(root, options.stack, project, edits), pinsChange(root, options.stack, pins)]);
+    const backup = backupFile.file;
+    write(`rolling ${options.stack} back to release ${version} (update #${target.update}, ${printable(target.message || "no message")})\n`);
     write(`stack file: restored that update's config (previous file backed up to ${backup})\n`);
     for (const pin of pins) write(`${pin.service}: runs ${pin.image}, the image release ${version} built (not rebuilt)\n`);
 

@@ -4,10 +4,13 @@
  * that is `ade release`.
  */
 import { Command } from "commander";
-import { parseReleaseLevel, bumpVersion as nextVersion } from "../../release/semver";
-import { readVersion, setStackVersion, writeVersion } from "../../release/versionFile";
+import { parseReleaseLevel, bumpVersion as nextVersion, ReleaseLevel } from "../../release/semver";
+import { readVersion, stackVersionChanges, versionChange } from "../../release/versionFile";
 import { projectName } from "../../stacks/stackFile";
 import { UserError } from "../../core/errors";
+import { FileChange, writeFiles } from "../../core/files";
+import { withProjectLock } from "../../core/lock";
+import { escaping, print, Write } from "../output";
 import { projectRoot, requireKnownStack } from "../workspace";
 
 /** The stack a new version is deployed to first; the others get it by promotion. */
@@ -27,22 +30,40 @@ export interface VersionBump {
     readonly unpinned: string[];
 }
 
+/** A version bump read and computed, not yet written: VERSION, the release stack's file and, when pins are cleared, its ledger. */
+export interface VersionBumpPlan extends VersionBump {
+    readonly changes: FileChange[];
+}
+
+/** Reads everything a bump touches and computes the new files; writes nothing, so any bad file stops it with every file as it was. */
+export function planVersionBump(root: string, level: ReleaseLevel): VersionBumpPlan {
+    requireKnownStack(root, RELEASE_STACK);
+    const project = projectName(root);
+    const from = readVersion(root);
+    const to = nextVersion(from, level);
+    const stack = stackVersionChanges(root, RELEASE_STACK, project, to);
+    return { from, to, unpinned: stack.unpinned, changes: [versionChange(root, to), ...stack.changes] };
+}
+
+/** What a bump prints once it is written. */
+export function describeBump(root: string, bump: VersionBump, write: Write): void {
+    write(`version ${bump.from} -> ${bump.to} (VERSION, ${RELEASE_STACK} stack ${projectName(root)}:version)\n`);
+    if (bump.unpinned.length > 0) write(`${bump.unpinned.join(", ")}: built from source again (a rollback had pinned an earlier release's image)\n`);
+}
+
 export async function versionBump(options: VersionBumpOptions): Promise<VersionBump> {
     const level = parseReleaseLevel(options.level);
     if (level === undefined) {
         throw new UserError(`unknown release level ${JSON.stringify(options.level)}: use major, minor or patch (e.g. ade version bump minor)`);
     }
     const root = options.root ?? projectRoot();
-    requireKnownStack(root, RELEASE_STACK);
-    const project = projectName(root);
-    const from = readVersion(root);
-    const to = nextVersion(from, level);
-    writeVersion(root, to);
-    const unpinned = setStackVersion(root, RELEASE_STACK, project, to);
-    const write = options.write ?? ((t: string) => process.stdout.write(t));
-    write(`version ${from} -> ${to} (VERSION, ${RELEASE_STACK} stack ${project}:version)\n`);
-    if (unpinned.length > 0) write(`${unpinned.join(", ")}: built from source again (a rollback had pinned an earlier release's image)\n`);
-    return Promise.resolve({ from, to, unpinned });
+    const write = options.write === undefined ? print : escaping(options.write);
+    return withProjectLock(root, `ade version bump ${level}`, () => {
+        const plan = planVersionBump(root, level);
+        writeFiles(plan.changes);
+        describeBump(root, plan, write);
+        return Promise.resolve({ from: plan.from, to: plan.to, unpinned: plan.unpinned });
+    });
 }
 
 export function register(program: Command): void {

@@ -77,6 +77,8 @@ export class Harness {
 
     /** Copies the project, rewrites the copies' stack files and installs the plugins into the private PULUMI_HOME. */
     async prepare(): Promise<void> {
+        // Two runs of one suite share its Docker names and ports: the second waits for the first.
+        this.releaseLock = await suiteLock(this.project);
         this.prepared = true;
         await this.phase("prepare project copy", () => {
             for (const entry of [...PROJECT_ENTRIES, ...(this.options.extraEntries ?? [])]) {
@@ -94,12 +96,7 @@ export class Harness {
             run("npm", ["ci", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: path.join(this.dir, "app") });
         });
         await this.phase("install plugins into private PULUMI_HOME", () => {
-            for (const [plugin, pkg] of PLUGINS) {
-                const version = pluginVersion(pkg);
-                const binary = pluginBinary(plugin, version);
-                if (binary === undefined) throw new Error(`no pulumi-resource-${plugin} ${version}: source toolchain/env.sh first`);
-                this.pulumiRaw(["plugin", "install", "resource", plugin, version, "--file", binary]);
-            }
+            installPlugins(this.pulumiHome, (args) => this.pulumiRaw(args));
         });
     }
 
@@ -223,7 +220,66 @@ export class Harness {
             removeDockerObjects(this.dockerObjects());
             fs.rmSync(this.dir, { recursive: true, force: true });
         });
+        this.releaseLock?.();
     }
+
+    private releaseLock: (() => void) | undefined;
+}
+
+/**
+ * Waits until no other live process runs the suite named `project` on this
+ * machine, then holds its lock file (with this pid) until the returned function
+ * is called. A lock whose process is gone is taken over.
+ */
+export async function suiteLock(project: string): Promise<() => void> {
+    const file = path.join(os.tmpdir(), `${project}.e2e.lock`);
+    let said = false;
+    for (;;) {
+        try {
+            fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+            return () => fs.rmSync(file, { force: true });
+        } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        }
+        const holder = Number(fs.readFileSync(file, "utf8").trim());
+        if (!Number.isInteger(holder) || !isAlive(holder)) {
+            fs.rmSync(file, { force: true });
+            continue;
+        }
+        if (!said) process.stdout.write(`  waiting for another run of ${project} (pid ${holder}) to finish: it uses the same Docker names and ports\n`);
+        said = true;
+        await new Promise((r) => setTimeout(r, 5000));
+    }
+}
+
+function isAlive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+
+/**
+ * Installs the docker and command plugins (real, or the stand-ins) into a
+ * private PULUMI_HOME with `pulumi plugin install --file`, run by `pulumi`.
+ */
+export function installPlugins(pulumiHome: string, pulumi: (args: string[]) => unknown = (args) => run("pulumi", [...args, "--non-interactive"], { env: { ...process.env, PULUMI_HOME: pulumiHome } })): void {
+    for (const [plugin, pkg] of PLUGINS) {
+        const version = pluginVersion(pkg);
+        const binary = pluginBinary(plugin, version);
+        if (binary === undefined) throw new Error(`no pulumi-resource-${plugin} ${version}: source toolchain/env.sh first`);
+        pulumi(["plugin", "install", "resource", plugin, version, "--file", binary]);
+    }
+}
+
+/** Whether the installed plugins are this project's stand-ins (they carry its module path). */
+export function pluginsAreStandins(): boolean {
+    return PLUGINS.some(([plugin, pkg]) => {
+        const binary = pluginBinary(plugin, pluginVersion(pkg));
+        return binary !== undefined && fs.readFileSync(binary).includes("ade-platform/standin-providers");
+    });
 }
 
 /**

@@ -138,6 +138,19 @@ describe("platform end to end", function () {
         expect(all.containers).to.have.length(14 + 13 + 13);
     });
 
+    it("plans no change for any stack after its cold up, after a refresh, and in a preview that refreshes", async () => {
+        const unchanged = (out: string, stack: string, step: string) => {
+            const summary = /Resources:\n([\s\S]*?)(?:\n\s*\n|\s*$)/.exec(out)?.[1] ?? out;
+            expect(summary, `${stack}: ${step}\n${out.slice(-3000)}`).to.match(/^\s+\d+ unchanged\s*$/);
+        };
+        for (const stack of STACKS) {
+            unchanged(h.pulumi(stack, ["preview", "--diff"]).stdout, stack, "preview after up");
+            await h.phase(`refresh ${stack}`, () => h.pulumi(stack, ["refresh", "--yes", "--skip-preview"]));
+            unchanged(h.pulumi(stack, ["preview", "--diff"]).stdout, stack, "preview after refresh");
+            unchanged(h.pulumi(stack, ["preview", "--refresh", "--diff"]).stdout, stack, "preview --refresh");
+        }
+    });
+
     it("publishes nothing of production beyond loopback but the application", () => {
         const published = h
             .dockerObjects(`${h.project}-production-`)

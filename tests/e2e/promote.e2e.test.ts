@@ -4,156 +4,24 @@
  * no key name is taken for granted), a private PULUMI_HOME and a temp file
  * backend. No Docker: only config is read, written and decrypted.
  */
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
-import { spawnSync } from "child_process";
-import * as crypto from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { parse, parseDocument } from "yaml";
-import { SOURCE_ROOT } from "../../core/paths";
+import { parse } from "yaml";
+import { backups, CliProjects, Project, Raw, SECRETS, secureLines, snapshot, stackPath } from "./cliProject";
 
-const REPO = SOURCE_ROOT;
 const PROJECT = "ade-e2e-promote";
-const PASSPHRASES: Record<string, string> = {
-    development: "ade-local-development",
-    testing: "ade-local-testing",
-    production: "ade-local-production",
-};
-/** Raw, untyped config parsed from a stack file. */
-type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const SECRETS = ["databasePassword", "grafanaAdminPassword", "appSecretKey"];
-
-interface Project {
-    readonly dir: string;
-    readonly stateDir: string;
-}
-
-interface RunResult {
-    readonly status: number | null;
-    readonly stdout: string;
-    readonly stderr: string;
-}
-
-let pulumiHome: string;
-const projects: string[] = [];
-
-/** A fresh copy of the project's Pulumi.yaml and stack files, with its own file backend. */
-function makeProject(): Project {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PROJECT}-`));
-    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `${PROJECT}-state-`));
-    projects.push(dir, stateDir);
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), fs.readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8").replace(/^name: ade$/m, `name: ${PROJECT}`));
-    for (const stack of Object.keys(PASSPHRASES)) {
-        const text = fs.readFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), "utf8");
-        fs.writeFileSync(stackPath({ dir, stateDir }, stack), text.replace(/^ {2}ade:/gm, `  ${PROJECT}:`));
-    }
-    return { dir, stateDir };
-}
-
-function stackPath(project: Project, stack: string): string {
-    return path.join(project.dir, `Pulumi.${stack}.yaml`);
-}
-
-/** Edits a copied stack file through the yaml Document API (path without the project prefix). */
-function editStack(project: Project, stack: string, edit: (set: (p: string[], v: unknown) => void, del: (p: string[]) => void) => void): void {
-    const file = stackPath(project, stack);
-    const doc = parseDocument(fs.readFileSync(file, "utf8"));
-    const at = (p: string[]) => ["config", `${PROJECT}:${p[0]}`, ...p.slice(1)];
-    edit(
-        (p, v) => doc.setIn(at(p), v),
-        (p) => doc.deleteIn(at(p)),
-    );
-    fs.writeFileSync(file, doc.toString());
-}
-
-function baseEnv(project: Project): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(env)) if (key.startsWith("ADE_PASSPHRASE_") || key.startsWith("PULUMI_CONFIG_PASSPHRASE")) delete env[key];
-    return {
-        ...env,
-        ADE_PROJECT_DIR: project.dir,
-        PULUMI_HOME: pulumiHome,
-        PULUMI_BACKEND_URL: `file://${project.stateDir}`,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-    };
-}
-
-/** Runs the real CLI without a terminal (stdin is a pipe), as CI would. */
-function ade(project: Project, args: string[], env: NodeJS.ProcessEnv = {}): RunResult {
-    const result = spawnSync(process.execPath, [path.join(REPO, "bin", "ade.js"), ...args], {
-        cwd: project.dir,
-        env: { ...baseEnv(project), ...env },
-        input: "",
-        encoding: "utf8",
-    });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** The stack's config as Pulumi decrypts it with the stack's own passphrase. */
-async function decrypted(project: Project, stack: string): Promise<ConfigMap> {
-    const env = baseEnv(project);
-    const ws = await LocalWorkspace.create({
-        workDir: project.dir,
-        envVars: {
-            PULUMI_CONFIG_PASSPHRASE: PASSPHRASES[stack] as string,
-            PULUMI_HOME: pulumiHome,
-            PULUMI_BACKEND_URL: env["PULUMI_BACKEND_URL"] as string,
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-        },
-    });
-    const s = await Stack.createOrSelect(stack, ws);
-    return s.getAllConfig();
-}
-
-function secretValues(config: ConfigMap): Record<string, string> {
-    return Object.fromEntries(SECRETS.map((k) => [k, (config[`${PROJECT}:${k}`]?.secret === true ? config[`${PROJECT}:${k}`]?.value : "NOT A SECRET") ?? "ABSENT"]));
-}
-
-/** Every file of the project copy (backups included) with its hash. */
-function snapshot(project: Project): Record<string, string> {
-    const files: Record<string, string> = {};
-    const walk = (dir: string): void => {
-        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-            const full = path.join(dir, entry.name);
-            if (entry.isDirectory()) walk(full);
-            else files[path.relative(project.dir, full)] = crypto.createHash("sha256").update(fs.readFileSync(full)).digest("hex");
-        }
-    };
-    walk(project.dir);
-    return files;
-}
-
-function stackValues(project: Project, stack: string): Raw {
-    const config = (parse(fs.readFileSync(stackPath(project, stack), "utf8")) as { config: Record<string, unknown> }).config;
-    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.slice(PROJECT.length + 1), v]));
-}
-
-function secureLines(project: Project, stack: string): string[] {
-    return fs
-        .readFileSync(stackPath(project, stack), "utf8")
-        .split("\n")
-        .filter((l) => l.includes("secure:") || l.startsWith("encryptionsalt:"));
-}
-
-function backups(project: Project, stack: string): string[] {
-    const dir = path.join(project.dir, ".ade", "backups", stack);
-    return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : [];
-}
+const projects = new CliProjects(PROJECT);
+const makeProject = () => projects.make();
+const editStack = projects.editStack.bind(projects);
+const ade = projects.ade.bind(projects);
+const decrypted = projects.decrypted.bind(projects);
+const secretValues = projects.secretValues.bind(projects);
+const stackValues = projects.stackValues.bind(projects);
 
 describe("ade promote, diff and env import (real Pulumi engine)", function () {
-    before(function () {
-        const version = spawnSync("pulumi", ["version"], { encoding: "utf8" });
-        if (version.status !== 0) throw new Error("the Pulumi CLI is not on PATH: run `source toolchain/env.sh` first");
-        pulumiHome = fs.mkdtempSync(path.join(os.tmpdir(), `${PROJECT}-home-`));
-        projects.push(pulumiHome);
-    });
-    after(() => {
-        for (const dir of projects) fs.rmSync(dir, { recursive: true, force: true });
-    });
+    before(() => projects.setUp());
+    after(() => projects.cleanUp());
 
     it("promotes development → testing: promotable keys copied, env-specific keys kept, testing's secrets decrypt to the same values", async () => {
         const project = makeProject();
@@ -199,7 +67,7 @@ describe("ade promote, diff and env import (real Pulumi engine)", function () {
         expect(path.basename(backup as string)).to.match(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z-Pulumi\.testing\.yaml$/);
         expect(fs.readFileSync(backup as string, "utf8")).to.equal(originalText);
 
-        const restore = ade(project, ["promote", "--restore", backup as string]);
+        const restore = ade(project, ["promote", "--restore", backup as string, "--yes"]);
         expect(restore.status, restore.stderr).to.equal(0);
         expect(fs.readFileSync(stackPath(project, "testing"), "utf8")).to.equal(originalText);
         expect(backups(project, "testing")).to.have.length(2);
@@ -297,7 +165,7 @@ describe("ade promote, diff and env import (real Pulumi engine)", function () {
         {
             title: "an unknown stack",
             args: () => ["promote", "development", "staging", "--yes", "--allow-any-direction"],
-            stderr: () => ['ade: unknown stack "staging" (known: development, production, testing); create it with: pulumi stack init staging\n'],
+            stderr: () => ['ade: unknown destination stack "staging" (known: development, production, testing); create it with: pulumi stack init staging\n'],
         },
         {
             title: "a direction other than development → testing → production",

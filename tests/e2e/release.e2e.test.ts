@@ -102,7 +102,8 @@ describe("releases, deploy and rollback end to end", function () {
 
         expect(await health()).to.include({ status: "ok", version: "1.1.0" });
         expect(await visits("GET")).to.equal(count);
-        expect(docker(["inspect", "--format", "{{.Config.Image}}", `${h.project}-development-api`])).to.equal(`${h.project}/api:1.1.0`);
+        // Containers run images by id: the one release 1.1.0 built.
+        expect(docker(["inspect", "--format", "{{.Image}}", `${h.project}-development-api`])).to.equal(docker(["image", "inspect", "--format", "{{.Id}}", `${h.project}/api:1.1.0`]));
     });
 
     it("shows the releases, the failure and the verified rollback in the history", () => {

@@ -62,8 +62,8 @@ provide_standins() {
     printf '\n[ade] ################################################################################\n'
     printf '[ade] WARNING: so STAND-IN resource plugins are installed into %s in place of the real ones:\n' "$PULUMI_HOME"
     for line in "${in_use[@]}"; do printf '[ade]   - %s\n' "$line"; done
-    printf '[ade] They implement only the resources and properties this program uses, with the\n'
-    printf '[ade] docker CLI; they are NOT pulumi-docker or pulumi-command. The toolchain lists its\n'
+    printf '[ade] They implement only the resources and properties this program uses, as the real\n'
+    printf '[ade] ones do; they are NOT pulumi-docker or pulumi-command. The toolchain lists its\n'
     printf '[ade] stand-ins in %s (source toolchain/env.sh exports it as ADE_TOOLCHAIN_STANDIN).\n' "$standin_file"
     printf '[ade] ################################################################################\n\n'
   } >&2

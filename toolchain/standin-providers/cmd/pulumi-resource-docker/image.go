@@ -1,255 +1,220 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
+	"os/exec"
+	"path"
 	"path/filepath"
-	"sort"
+	"runtime"
 	"strings"
 
 	"ade-platform/standin-providers/internal/standin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
 )
 
-// contextHashKey is the input Check adds: a hash of the files the build sends to
-// Docker, so that a change of the sources alone rebuilds the image.
-const contextHashKey = "contextHash"
+// imageResource is docker.Image of pulumi-docker 5.0.0, its own native resource
+// (provider/provider.go and provider/image.go), not a Terraform one: every
+// change is an in-place update that builds again, Read and Delete do nothing
+// (the image stays in Docker), and the state keeps the inputs in __inputs.
+// Only local builds (skipPush) are made; a push fails naming this directory.
+type imageResource struct{}
 
-// image: a local docker build. Any change rebuilds it as a new resource; Delete
-// keeps the image, so the images of earlier releases stay available for rollbacks.
-type image struct{}
-
-type imageInputs struct {
-	ImageName string `json:"imageName"`
-	Build     struct {
-		Context        string            `json:"context"`
-		Dockerfile     string            `json:"dockerfile"`
-		Args           map[string]string `json:"args"`
-		BuilderVersion string            `json:"builderVersion"`
-		Platform       string            `json:"platform"`
-		Target         string            `json:"target"`
-	} `json:"build"`
-}
-
-func (image) outputOnly() []string { return []string{"repoDigest", "baseImageName"} }
-
-func (image) check(news resource.PropertyMap) error {
-	build, ok := news["build"]
-	if !ok || !build.IsObject() {
-		return fmt.Errorf("docker.Image: the stand-in provider builds images only, and build.context is missing")
-	}
-	ctxDir := build.ObjectValue()["context"]
-	if !ctxDir.IsString() {
-		return nil // unknown during a preview: nothing to hash yet
-	}
-	dockerfile := ""
-	if f := build.ObjectValue()["dockerfile"]; f.IsString() {
-		dockerfile = f.StringValue()
-	}
-	hash, err := hashContext(ctxDir.StringValue(), dockerfile)
-	if err != nil {
-		return fmt.Errorf("docker.Image: cannot read the build context %s: %w", ctxDir.StringValue(), err)
-	}
-	news[contextHashKey] = resource.NewStringProperty(hash)
-	return nil
-}
-
-func (image) diff(olds, news resource.PropertyMap, ignore []string) *pulumirpc.DiffResponse {
-	return standin.Diff(standin.ChangedKeys(olds, news, ignore), true, nil, false)
-}
-
-func (image) create(ctx context.Context, news resource.PropertyMap, preview bool) (string, resource.PropertyMap, error) {
-	outs := standin.Copy(news)
-	outs["baseImageName"] = news["imageName"]
-	if preview {
-		// buildOnPreview is honoured as false: a preview never builds.
-		outs["repoDigest"] = standin.Computed(resource.NewStringProperty(""))
-		return "", outs, nil
-	}
-	var in imageInputs
-	if err := standin.Decode(news, &in); err != nil {
-		return "", nil, err
-	}
-	iid, err := os.CreateTemp("", "standin-image-id-")
-	if err != nil {
-		return "", nil, err
-	}
-	iid.Close()
-	defer os.Remove(iid.Name())
-	args := []string{"build", "--iidfile", iid.Name(), "-t", in.ImageName}
-	keys := make([]string, 0, len(in.Build.Args))
-	for k := range in.Build.Args {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		args = append(args, "--build-arg", k+"="+in.Build.Args[k])
-	}
-	if in.Build.Dockerfile != "" {
-		args = append(args, "-f", in.Build.Dockerfile)
-	}
-	if in.Build.Target != "" {
-		args = append(args, "--target", in.Build.Target)
-	}
-	if in.Build.Platform != "" {
-		// The classic builder takes --platform only where the daemon supports it;
-		// the daemon's own platform needs no flag.
-		if own, err := standin.Docker(ctx, nil, "version", "--format", "{{.Server.Os}}/{{.Server.Arch}}"); err != nil || own != in.Build.Platform {
-			args = append(args, "--platform", in.Build.Platform)
-		}
-	}
-	buildkit := "DOCKER_BUILDKIT=0"
-	if in.Build.BuilderVersion == "BuilderBuildKit" {
-		buildkit = "DOCKER_BUILDKIT=1"
-	}
-	if _, err := standin.DockerEnv(ctx, []string{buildkit}, nil, append(args, in.Build.Context)...); err != nil {
-		return "", nil, fmt.Errorf("building %s from %s: %w", in.ImageName, in.Build.Context, err)
-	}
-	raw, err := os.ReadFile(iid.Name())
-	if err != nil {
-		return "", nil, err
-	}
-	outs["repoDigest"] = resource.NewStringProperty("")
-	return strings.TrimSpace(string(raw)), outs, nil
-}
-
-func (image) exists(ctx context.Context, id string) (bool, error) {
-	return inspectExists(ctx, "image", id)
-}
-
-func (image) delete(context.Context, string, resource.PropertyMap) error { return nil }
-
-// hashContext hashes the path, mode and contents of every file of the build
-// context that .dockerignore lets through, plus the Dockerfile.
-func hashContext(dir, dockerfile string) (string, error) {
-	ignore, err := readDockerignore(filepath.Join(dir, ".dockerignore"))
-	if err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	addFile := func(name, path string, mode fs.FileMode) error {
-		fmt.Fprintf(h, "%s\x00%o\x00", name, mode.Perm())
-		if mode.IsRegular() {
-			f, err := os.Open(path)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			if _, err := io.Copy(h, f); err != nil {
-				return err
-			}
-		} else if mode&fs.ModeSymlink != 0 {
-			target, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			io.WriteString(h, target)
-		}
-		h.Write([]byte{0})
-		return nil
-	}
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		if rel == "." {
-			return nil
-		}
-		rel = filepath.ToSlash(rel)
-		if ignored(ignore, rel) {
-			// A directory may still hold re-included entries (!dir/file).
-			if d.IsDir() && !anyNegation(ignore) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		return addFile(rel, path, info.Mode())
-	})
-	if err != nil {
-		return "", err
-	}
-	if dockerfile == "" {
-		dockerfile = filepath.Join(dir, "Dockerfile")
-	}
-	if info, err := os.Stat(dockerfile); err == nil {
-		if err := addFile("\x00dockerfile", dockerfile, info.Mode()); err != nil {
-			return "", err
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-type ignorePattern struct {
-	pattern string
-	negate  bool
-}
-
-func readDockerignore(path string) ([]ignorePattern, error) {
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		return nil, nil
-	}
+// Check adds buildOnPreview, the build's context and dockerfile defaults, the
+// host platform when none is given and build.contextDigest, and refuses a
+// Dockerfile that does not exist with the provider's own messages.
+func (imageResource) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	inputs, err := standin.Unmarshal(req.GetNews())
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	var patterns []ignorePattern
-	scanner := bufio.NewScanner(f)
-	for scanner.Scan() {
-		line := strings.TrimSpace(scanner.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		p := ignorePattern{}
-		if strings.HasPrefix(line, "!") {
-			p.negate, line = true, strings.TrimSpace(line[1:])
-		}
-		p.pattern = strings.TrimPrefix(filepath.ToSlash(filepath.Clean(line)), "/")
-		patterns = append(patterns, p)
+	buildOnPreview := inputs["buildOnPreview"]
+	inputs["buildOnPreview"] = resource.NewBoolProperty(buildOnPreview.IsBool() && buildOnPreview.BoolValue())
+	if inputs["build"].IsNull() {
+		inputs["build"] = resource.NewObjectProperty(resource.PropertyMap{})
 	}
-	return patterns, scanner.Err()
+	if inputs["build"].IsObject() {
+		build := inputs["build"].ObjectValue()
+		contextDir, dockerfile := ".", ""
+		if c := build["context"]; c.IsString() {
+			contextDir = c.StringValue()
+		}
+		if !build["context"].ContainsUnknowns() {
+			build["context"] = resource.NewStringProperty(contextDir)
+		}
+		if f := build["dockerfile"]; !f.ContainsUnknowns() {
+			dockerfile = path.Join(contextDir, "Dockerfile")
+			if f.IsString() {
+				dockerfile = f.StringValue()
+			}
+			build["dockerfile"] = resource.NewStringProperty(dockerfile)
+			if err := checkDockerfile(contextDir, dockerfile); err != nil {
+				return nil, err
+			}
+			digest, err := contextDigest(contextDir, dockerfile)
+			if err != nil {
+				return nil, err
+			}
+			build["contextDigest"] = resource.NewStringProperty(digest)
+		}
+		if build["platform"].IsNull() {
+			build["platform"] = resource.NewStringProperty("linux/" + runtime.GOARCH)
+		}
+	}
+	out, err := standin.Marshal(inputs)
+	return &pulumirpc.CheckResponse{Inputs: out}, err
 }
 
-// ignored follows Docker's rules in their common form: the last matching pattern
-// wins, and a pattern that matches a directory matches everything under it. ("**"
-// is matched like "*", which covers one path segment only.)
-func ignored(patterns []ignorePattern, rel string) bool {
-	result := false
-	for _, p := range patterns {
-		if matchesPathOrParent(p.pattern, rel) {
-			result = !p.negate
-		}
+func checkDockerfile(contextDir, dockerfile string) error {
+	_, statErr := os.Stat(dockerfile)
+	if statErr == nil {
+		return nil
 	}
-	return result
+	if filepath.IsAbs(dockerfile) {
+		return fmt.Errorf("expected a relative Dockerfile path; got %q instead: %v", dockerfile, statErr)
+	}
+	relPath := filepath.Join(contextDir, dockerfile)
+	if _, err := os.Stat(relPath); err != nil {
+		return fmt.Errorf("could not open dockerfile at relative path %q: %v", dockerfile, statErr)
+	}
+	return fmt.Errorf("could not open dockerfile at relative path %q. Try setting `dockerfile` to %q", dockerfile, relPath)
 }
 
-func matchesPathOrParent(pattern, rel string) bool {
-	parts := strings.Split(rel, "/")
-	for i := len(parts); i >= 1; i-- {
-		if ok, _ := filepath.Match(pattern, strings.Join(parts[:i], "/")); ok {
-			return true
+// Diff compares the inputs kept in the state with the new ones: any change is an
+// update (registry credentials alone are none).
+func (imageResource) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	// As the real provider does, secrets are compared as plain values.
+	plain := plugin.MarshalOptions{KeepUnknowns: true, SkipNulls: true}
+	state, err := plugin.UnmarshalProperties(req.GetOlds(), plain)
+	if err != nil {
+		return nil, err
+	}
+	news, err := plugin.UnmarshalProperties(req.GetNews(), plain)
+	if err != nil {
+		return nil, err
+	}
+	var olds resource.PropertyMap
+	if in := state["__inputs"]; in.IsObject() {
+		olds = in.ObjectValue()
+	}
+	diff := map[string]*pulumirpc.PropertyDiff{}
+	if d := olds.Diff(news); d != nil {
+		for k := range d.Adds {
+			diff[string(k)] = &pulumirpc.PropertyDiff{Kind: pulumirpc.PropertyDiff_ADD}
+		}
+		for k := range d.Deletes {
+			diff[string(k)] = &pulumirpc.PropertyDiff{Kind: pulumirpc.PropertyDiff_DELETE}
+		}
+		for k, u := range d.Updates {
+			if k == "registry" && u.Object != nil {
+				if _, server := u.Object.Updates["server"]; !server {
+					continue // credentials alone do not rebuild
+				}
+			}
+			diff[string(k)] = &pulumirpc.PropertyDiff{Kind: pulumirpc.PropertyDiff_UPDATE}
 		}
 	}
-	return false
+	if len(diff) == 0 {
+		return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE}, nil
+	}
+	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_SOME, DetailedDiff: diff, HasDetailedDiff: true}, nil
 }
 
-func anyNegation(patterns []ignorePattern) bool {
-	for _, p := range patterns {
-		if p.negate {
-			return true
+func (imageResource) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	id, props, err := build(ctx, req.GetProperties(), req.GetPreview())
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.CreateResponse{Id: id, Properties: props}, nil
+}
+
+func (imageResource) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	_, props, err := build(ctx, req.GetNews(), req.GetPreview())
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.UpdateResponse{Properties: props}, nil
+}
+
+// Read returns the state as it is: the real provider reconciles nothing.
+func (imageResource) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
+}
+
+// Delete leaves the image in Docker, as the real provider does.
+func (imageResource) Delete(context.Context, *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
+
+type imageInputs struct {
+	ImageName      string
+	SkipPush       bool
+	BuildOnPreview bool
+	Build          struct {
+		Context, Dockerfile, BuilderVersion, Target, Platform, Network string
+		Args                                                           map[string]string
+		AddHosts                                                       []string
+	}
+}
+
+// build runs docker build (the classic builder for BuilderV1, else BuildKit)
+// and answers with the provider's outputs; its id is the image name. In a
+// preview without buildOnPreview it builds nothing and answers with the inputs.
+func build(ctx context.Context, props *structpb.Struct, preview bool) (string, *structpb.Struct, error) {
+	inputs, err := standin.Unmarshal(props)
+	if err != nil {
+		return "", nil, err
+	}
+	var in imageInputs
+	if err := standin.Decode(inputs, &in); err != nil {
+		return "", nil, err
+	}
+	if preview && !in.BuildOnPreview {
+		return "", props, nil
+	}
+	if !in.SkipPush {
+		return "", nil, fmt.Errorf("docker.Image %s: the stand-in provider builds local images only (skipPush: true); it cannot push (see toolchain/standin-providers/README.md)", in.ImageName)
+	}
+	b := in.Build
+	args := []string{"build", "-t", in.ImageName, "-f", b.Dockerfile}
+	for _, k := range sortedKeys(b.Args) {
+		args = append(args, "--build-arg", k+"="+b.Args[k])
+	}
+	for flag, value := range map[string]string{"--target": b.Target, "--platform": b.Platform, "--network": b.Network} {
+		if value != "" {
+			args = append(args, flag, value)
 		}
 	}
-	return false
+	for _, h := range b.AddHosts {
+		args = append(args, "--add-host", h)
+	}
+	builder := map[bool]string{true: "DOCKER_BUILDKIT=0", false: "DOCKER_BUILDKIT=1"}[b.BuilderVersion == "BuilderV1"]
+	cmd := exec.CommandContext(ctx, "docker", append(args, b.Context)...)
+	cmd.Env = append(os.Environ(), builder)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return "", nil, fmt.Errorf("error building image: %v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	var image struct {
+		ID string `json:"Id"`
+	}
+	if err := daemon.Do(ctx, "GET", "/images/"+in.ImageName+"/json", nil, nil, &image); err != nil {
+		return "", nil, err
+	}
+	outputs := resource.PropertyMap{
+		"dockerfile": resource.NewStringProperty(relativeDockerfile(b.Context, b.Dockerfile)), "context": resource.NewStringProperty(b.Context),
+		"baseImageName": resource.NewStringProperty(in.ImageName), "registryServer": resource.NewStringProperty(""),
+		"imageName": resource.NewStringProperty(in.ImageName), "platform": resource.NewStringProperty(b.Platform),
+		"repoDigest": resource.NewStringProperty(image.ID),
+		"__inputs":   resource.MakeSecret(resource.NewPropertyValue(standin.Plain(resource.NewObjectProperty(inputs)))),
+	}
+	out, err := standin.Marshal(outputs)
+	return in.ImageName, out, err
 }

@@ -1,13 +1,17 @@
-// pulumi-resource-docker STAND-IN: Network, Volume, Image and Container of
-// @pulumi/docker 5.0.0, only as far as the ADE program uses them, done with the
-// docker CLI. See ../../README.md.
+// pulumi-resource-docker STAND-IN: what the ADE program uses of @pulumi/docker
+// 5.0.0 (Network, Volume, Container, RemoteImage and two invokes as its
+// Terraform bridge serves them; Image as its native Go resource), driving the
+// Docker Engine API. See ../../README.md.
 package main
 
 import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
+	"strings"
 
+	"ade-platform/standin-providers/internal/engine"
 	"ade-platform/standin-providers/internal/standin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
@@ -18,33 +22,42 @@ import (
 // version is the npm package's version, which the engine asks for; set with -ldflags -X.
 var version = "5.0.0"
 
-// kind is one resource type: how it is checked, diffed, created and deleted.
-type kind interface {
-	// check may add derived inputs (the image's context hash) to news.
-	check(news resource.PropertyMap) error
-	diff(olds, news resource.PropertyMap, ignore []string) *pulumirpc.DiffResponse
-	// create returns the id and the outputs; in a preview it runs nothing.
-	create(ctx context.Context, news resource.PropertyMap, preview bool) (string, resource.PropertyMap, error)
-	// exists tells whether the object with this id is still there, for refresh.
-	exists(ctx context.Context, id string) (bool, error)
-	delete(ctx context.Context, id string, olds resource.PropertyMap) error
-	// outputOnly names the outputs that are not inputs.
-	outputOnly() []string
+// daemon is the Docker Engine the provider drives (DOCKER_HOST, else the local socket).
+var daemon = engine.New()
+
+// handler serves one resource type.
+type handler interface {
+	Check(context.Context, *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error)
+	Diff(context.Context, *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error)
+	Create(context.Context, *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error)
+	Read(context.Context, *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error)
+	Update(context.Context, *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error)
+	Delete(context.Context, *pulumirpc.DeleteRequest) (*emptypb.Empty, error)
 }
 
-var kinds = map[string]kind{
-	"docker:index/network:Network":     network{},
-	"docker:index/volume:Volume":       volume{},
-	"docker:index/image:Image":         image{},
-	"docker:index/container:Container": container{},
+var handlers = map[string]handler{
+	"docker:index/network:Network":         networkResource,
+	"docker:index/volume:Volume":           volumeResource,
+	"docker:index/container:Container":     containerResource,
+	"docker:index/remoteImage:RemoteImage": remoteImageResource,
+	"docker:index/image:Image":             imageResource{},
 }
 
-type dockerProvider struct{ standin.Base }
+// invokes are the data sources, each taking its arguments and the provider's configuration.
+var invokes = map[string]func(context.Context, resource.PropertyMap, providerConfig) (resource.PropertyMap, error){
+	"docker:index/getRemoteImage:getRemoteImage":     getRemoteImage,
+	"docker:index/getRegistryImage:getRegistryImage": getRegistryImage,
+}
+
+type dockerProvider struct {
+	standin.Base
+	config providerConfig
+}
 
 func main() {
 	fmt.Fprintln(os.Stderr, standin.Warning("docker", version))
 	err := provider.Main("docker", func(*provider.HostClient) (pulumirpc.ResourceProviderServer, error) {
-		return &dockerProvider{standin.Base{Name: "docker", Version: version}}, nil
+		return &dockerProvider{Base: standin.Base{Name: "docker", Version: version}}, nil
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -52,148 +65,77 @@ func main() {
 	}
 }
 
-func kindOf(t string) (kind, error) {
-	if k, ok := kinds[t]; ok {
-		return k, nil
+func (p *dockerProvider) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+	config, err := readProviderConfig(req.GetVariables())
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("the stand-in docker provider implements only Network, Volume, Image and Container, not %s (see toolchain/standin-providers/README.md)", t)
+	p.config = config
+	return p.Base.Configure(ctx, req)
 }
 
-func (p *dockerProvider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
-	k, err := kindOf(req.GetType())
-	if err != nil {
-		return nil, err
+func handlerOf(urn string) (handler, error) {
+	t := string(resource.URN(urn).Type())
+	if h, ok := handlers[t]; ok {
+		return h, nil
 	}
-	news, err := standin.Unmarshal(req.GetNews())
-	if err != nil {
-		return nil, err
-	}
-	if err := k.check(news); err != nil {
-		return nil, err
-	}
-	inputs, err := standin.Marshal(news)
-	return &pulumirpc.CheckResponse{Inputs: inputs}, err
+	return nil, fmt.Errorf("the stand-in docker provider implements only %s, not %s (see toolchain/standin-providers/README.md)", known(handlers), t)
 }
 
-func (p *dockerProvider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	k, err := kindOf(req.GetType())
-	if err != nil {
-		return nil, err
+func known[T any](m map[string]T) string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k[strings.LastIndex(k, ":")+1:])
 	}
-	olds, err := standin.OldInputs(req.GetOldInputs(), req.GetOlds(), k.outputOnly()...)
-	if err != nil {
-		return nil, err
-	}
-	news, err := standin.Unmarshal(req.GetNews())
-	if err != nil {
-		return nil, err
-	}
-	return k.diff(olds, news, req.GetIgnoreChanges()), nil
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
+// route serves one RPC with the handler of the request's resource type.
+func route[Req interface{ GetUrn() string }, Resp any](ctx context.Context, req Req, op func(handler, context.Context, Req) (Resp, error)) (Resp, error) {
+	h, err := handlerOf(req.GetUrn())
+	if err != nil {
+		var none Resp
+		return none, err
+	}
+	return op(h, ctx, req)
+}
+
+// The resource RPCs, each served by the handler of the request's type.
+func (p *dockerProvider) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return route(ctx, req, handler.Check)
+}
+func (p *dockerProvider) Diff(ctx context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	return route(ctx, req, handler.Diff)
+}
 func (p *dockerProvider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
-	k, err := kindOf(req.GetType())
-	if err != nil {
-		return nil, err
-	}
-	news, err := standin.Unmarshal(req.GetProperties())
-	if err != nil {
-		return nil, err
-	}
-	id, outs, err := k.create(ctx, news, req.GetPreview())
-	if err != nil {
-		return nil, err
-	}
-	props, err := standin.Marshal(outs)
-	return &pulumirpc.CreateResponse{Id: id, Properties: props}, err
+	return route(ctx, req, handler.Create)
 }
-
-// Update is never needed for a change (every kind replaces on any change), but
-// the engine also calls it when only ignored or derived inputs moved: keep the object.
-func (p *dockerProvider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
-	k, err := kindOf(req.GetType())
-	if err != nil {
-		return nil, err
-	}
-	olds, err := standin.Unmarshal(req.GetOlds())
-	if err != nil {
-		return nil, err
-	}
-	news, err := standin.Unmarshal(req.GetNews())
-	if err != nil {
-		return nil, err
-	}
-	outs := standin.Copy(news)
-	for _, key := range k.outputOnly() {
-		if v, ok := olds[resource.PropertyKey(key)]; ok {
-			outs[resource.PropertyKey(key)] = v
-		}
-	}
-	props, err := standin.Marshal(outs)
-	return &pulumirpc.UpdateResponse{Properties: props}, err
-}
-
 func (p *dockerProvider) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
-	k, err := kindOf(req.GetType())
-	if err != nil {
-		return nil, err
-	}
-	ok, err := k.exists(ctx, req.GetId())
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return &pulumirpc.ReadResponse{}, nil
-	}
-	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
+	return route(ctx, req, handler.Read)
 }
-
+func (p *dockerProvider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	return route(ctx, req, handler.Update)
+}
 func (p *dockerProvider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
-	k, err := kindOf(req.GetType())
+	return route(ctx, req, handler.Delete)
+}
+
+// Invoke runs a data source and answers as the bridge does: its error wrapped
+// as "invoking <token>: ...".
+func (p *dockerProvider) Invoke(ctx context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+	fn, ok := invokes[req.GetTok()]
+	if !ok {
+		return nil, fmt.Errorf("the stand-in docker provider implements only the invokes %s, not %s (see toolchain/standin-providers/README.md)", known(invokes), req.GetTok())
+	}
+	args, err := standin.Unmarshal(req.GetArgs())
 	if err != nil {
 		return nil, err
 	}
-	olds, err := standin.Unmarshal(req.GetProperties())
+	out, err := fn(ctx, args, p.config)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("invoking %s: %w", req.GetTok(), standin.TFErrors(err.Error()))
 	}
-	return &emptypb.Empty{}, k.delete(ctx, req.GetId(), olds)
-}
-
-// inspectExists runs docker <object> inspect on id: false when Docker has no such object.
-func inspectExists(ctx context.Context, object, id string) (bool, error) {
-	if id == "" {
-		return false, nil
-	}
-	if _, err := standin.Docker(ctx, nil, object, "inspect", "--format", "{{.Name}}", id); err != nil {
-		if standin.IsNotFound(err) {
-			return false, nil
-		}
-		return false, err
-	}
-	return true, nil
-}
-
-// removeIgnoringMissing runs a docker removal, treating "already gone" as done.
-func removeIgnoringMissing(ctx context.Context, args ...string) error {
-	if _, err := standin.Docker(ctx, nil, args...); err != nil && !standin.IsNotFound(err) {
-		return err
-	}
-	return nil
-}
-
-// labelArgs turns [{label, value}] into --label flags.
-func labelArgs(labels labelList) []string {
-	var args []string
-	for _, l := range labels {
-		args = append(args, "--label", l.Label+"="+l.Value)
-	}
-	return args
-}
-
-// outputsWithName returns the inputs plus the name Docker knows the object by.
-func outputsWithName(news resource.PropertyMap, name string) resource.PropertyMap {
-	outs := standin.Copy(news)
-	outs["name"] = resource.NewStringProperty(name)
-	return outs
+	ret, err := standin.Marshal(out)
+	return &pulumirpc.InvokeResponse{Return: ret}, err
 }

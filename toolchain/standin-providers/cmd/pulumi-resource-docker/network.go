@@ -2,104 +2,133 @@ package main
 
 import (
 	"context"
+	"time"
 
+	"ade-platform/standin-providers/internal/bridge"
+	"ade-platform/standin-providers/internal/engine"
 	"ade-platform/standin-providers/internal/standin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
-type labelList = []struct {
-	Label string `json:"label"`
-	Value string `json:"value"`
+// labelRules are the {label, value} blocks of every resource's labels.
+var labelRules = bridge.Schema{"label": {}, "value": {}}
+
+// networkResource is docker_network of kreuzwerker/terraform-provider-docker
+// v4.2.0 (internal/provider/resource_docker_network.go): every attribute is
+// ForceNew and there is no Update, so any change replaces the network.
+var networkResource = &bridge.Resource{
+	Schema: bridge.Schema{
+		"name":        {Replace: true},
+		"labels":      {Replace: true, Set: true, Elem: labelRules},
+		"driver":      {Replace: true, Computed: true},
+		"options":     {Replace: true, Computed: true},
+		"internal":    {Replace: true, Computed: true},
+		"attachable":  {Replace: true},
+		"ingress":     {Replace: true},
+		"ipv6":        {Replace: true},
+		"ipamDriver":  {Replace: true, Default: "default"},
+		"ipamOptions": {Replace: true},
+		"ipamConfigs": {Replace: true, Computed: true, Set: true},
+		"scope":       {Output: true},
+	},
+	Meta:    `{"schema_version":"1"}`,
+	Make:    createNetwork,
+	Inspect: readNetwork,
+	Remove:  deleteNetwork,
 }
 
-// network: docker network create/rm. Docker cannot change a network in place.
-type network struct{}
-
-func (network) check(resource.PropertyMap) error { return nil }
-func (network) outputOnly() []string             { return nil }
-
-func (network) diff(olds, news resource.PropertyMap, ignore []string) *pulumirpc.DiffResponse {
-	return standin.Diff(standin.ChangedKeys(olds, news, ignore), true, nil, true)
+type ipamConfig struct {
+	Subnet     string            `json:"subnet,omitempty"`
+	IPRange    string            `json:"ipRange,omitempty"`
+	Gateway    string            `json:"gateway,omitempty"`
+	AuxAddress map[string]string `json:"auxAddress,omitempty"`
 }
 
-func (network) create(ctx context.Context, news resource.PropertyMap, preview bool) (string, resource.PropertyMap, error) {
-	if preview {
-		return "", standin.Copy(news), nil
-	}
-	var in struct {
-		Name     string    `json:"name"`
-		Driver   string    `json:"driver"`
-		Internal bool      `json:"internal"`
-		Labels   labelList `json:"labels"`
-	}
-	if err := standin.Decode(news, &in); err != nil {
+// networkInputs are decoded by name, case-insensitively (ipv6, ipamDriver, ...).
+type networkInputs struct {
+	Name, Driver, IpamDriver      string
+	Labels                        []label
+	Options, IpamOptions          map[string]string
+	Internal, Attachable, Ingress bool
+	IPv6                          *bool
+	IpamConfigs                   []ipamConfig
+}
+
+// createNetwork sends what resourceDockerNetworkCreate sends (the Docker client
+// adds CheckDuplicate below API 1.44), then reads the network back.
+func createNetwork(ctx context.Context, planned resource.PropertyMap) (string, resource.PropertyMap, error) {
+	var in networkInputs
+	if err := standin.Decode(planned, &in); err != nil {
 		return "", nil, err
 	}
-	args := []string{"network", "create"}
-	if in.Driver != "" {
-		args = append(args, "--driver", in.Driver)
+	ipamConfigs := []map[string]any{}
+	for _, c := range in.IpamConfigs {
+		ipamConfigs = append(ipamConfigs, map[string]any{"Subnet": c.Subnet, "IPRange": c.IPRange, "Gateway": c.Gateway, "AuxiliaryAddresses": c.AuxAddress})
 	}
-	if in.Internal {
-		args = append(args, "--internal")
+	body := map[string]any{
+		"Name": in.Name, "CheckDuplicate": true, "Driver": in.Driver, "Options": in.Options, "Labels": labelMap(in.Labels),
+		"Internal": in.Internal, "Attachable": in.Attachable, "Ingress": in.Ingress, "EnableIPv6": in.IPv6,
+		"IPAM": map[string]any{"Driver": in.IpamDriver, "Options": in.IpamOptions, "Config": ipamConfigs},
 	}
-	args = append(append(args, labelArgs(in.Labels)...), in.Name)
-	id, err := standin.Docker(ctx, nil, args...)
-	if err != nil {
-		return "", nil, err
-	}
-	return id, outputsWithName(news, in.Name), nil
+	return createThenRead(ctx, "network", "/networks/create", body, "Id", planned, readNetwork)
 }
 
-func (network) exists(ctx context.Context, id string) (bool, error) {
-	return inspectExists(ctx, "network", id)
+// readNetwork is resourceDockerNetworkReadRefreshFunc: any inspect error means gone.
+func readNetwork(ctx context.Context, id string, state resource.PropertyMap) (resource.PropertyMap, error) {
+	var n struct {
+		Name, Driver, Scope           string
+		Internal, Attachable, Ingress bool
+		EnableIPv6                    bool
+		Labels, Options               map[string]string
+		IPAM                          struct {
+			Driver  string
+			Options map[string]string
+			Config  []struct {
+				Subnet, IPRange, Gateway string
+				AuxiliaryAddresses       map[string]string
+			}
+		}
+	}
+	if err := daemon.Do(ctx, "GET", "/networks/"+id, nil, nil, &n); err != nil {
+		return nil, nil
+	}
+	configs := []ipamConfig{}
+	for _, c := range n.IPAM.Config {
+		configs = append(configs, ipamConfig{Subnet: c.Subnet, IPRange: c.IPRange, Gateway: c.Gateway, AuxAddress: c.AuxiliaryAddresses})
+	}
+	out := standin.Copy(state)
+	for k, v := range map[string]any{
+		"name": n.Name, "driver": n.Driver, "internal": n.Internal, "attachable": n.Attachable, "ingress": n.Ingress,
+		"ipv6": n.EnableIPv6, "ipamDriver": n.IPAM.Driver, "ipamOptions": orEmpty(n.IPAM.Options), "scope": n.Scope,
+		"options": orEmpty(n.Options), "ipamConfigs": configs,
+	} {
+		out[resource.PropertyKey(k)] = standin.Encode(v)
+	}
+	out["labels"] = labelSet(n.Labels)
+	return out, nil
 }
 
-func (network) delete(ctx context.Context, id string, _ resource.PropertyMap) error {
-	return removeIgnoringMissing(ctx, "network", "rm", id)
+func orEmpty(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
 }
 
-// volume: docker volume create/rm. Its id is its name.
-type volume struct{}
-
-func (volume) check(resource.PropertyMap) error { return nil }
-func (volume) outputOnly() []string             { return nil }
-
-func (volume) diff(olds, news resource.PropertyMap, ignore []string) *pulumirpc.DiffResponse {
-	return standin.Diff(standin.ChangedKeys(olds, news, ignore), true, nil, true)
-}
-
-func (volume) create(ctx context.Context, news resource.PropertyMap, preview bool) (string, resource.PropertyMap, error) {
-	if preview {
-		return "", standin.Copy(news), nil
-	}
-	var in struct {
-		Name   string    `json:"name"`
-		Driver string    `json:"driver"`
-		Labels labelList `json:"labels"`
-	}
-	if err := standin.Decode(news, &in); err != nil {
-		return "", nil, err
-	}
-	args := []string{"volume", "create"}
-	if in.Driver != "" {
-		args = append(args, "--driver", in.Driver)
-	}
-	args = append(args, labelArgs(in.Labels)...)
-	if in.Name != "" {
-		args = append(args, in.Name)
-	}
-	name, err := standin.Docker(ctx, nil, args...)
-	if err != nil {
-		return "", nil, err
-	}
-	return name, outputsWithName(news, name), nil
-}
-
-func (volume) exists(ctx context.Context, id string) (bool, error) {
-	return inspectExists(ctx, "volume", id)
-}
-
-func (volume) delete(ctx context.Context, id string, _ resource.PropertyMap) error {
-	return removeIgnoringMissing(ctx, "volume", "rm", id)
+// deleteNetwork retries while containers are still attached, for up to 30 s.
+func deleteNetwork(ctx context.Context, id string, _ resource.PropertyMap) error {
+	return retry(ctx, 30*time.Second, func() (bool, error) {
+		if err := daemon.Do(ctx, "GET", "/networks/"+id, nil, nil, nil); err != nil {
+			return true, nil
+		}
+		err := daemon.Do(ctx, "DELETE", "/networks/"+id, nil, nil, nil)
+		switch {
+		case err == nil || engine.IsNotFound(err):
+			return true, nil
+		case ignorable(err, "has active endpoints"):
+			return false, nil
+		default:
+			return false, err
+		}
+	})
 }

@@ -1,0 +1,136 @@
+// Package engine talks to the Docker Engine API over its socket, as the real
+// providers do through the Docker Go client: the same requests, so that Docker
+// fills in the same defaults (MemorySwap, ShmSize, ...) the real provider then
+// reads back. Errors read like the Go client's: "Error response from daemon: ...".
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+)
+
+// Client is one connection setting to the daemon; the API version is the
+// daemon's own, negotiated on first use as the Go client does.
+type Client struct {
+	http    *http.Client
+	base    string
+	once    sync.Once
+	version string
+	err     error
+}
+
+// New connects to DOCKER_HOST (unix:// or tcp://), else /var/run/docker.sock.
+func New() *Client {
+	host := os.Getenv("DOCKER_HOST")
+	if host == "" {
+		host = "unix:///var/run/docker.sock"
+	}
+	if socket, ok := strings.CutPrefix(host, "unix://"); ok {
+		dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, "unix", socket)
+		}
+		return &Client{http: &http.Client{Transport: &http.Transport{DialContext: dial}}, base: "http://docker"}
+	}
+	return &Client{http: &http.Client{}, base: "http://" + strings.TrimPrefix(host, "tcp://")}
+}
+
+// APIError is a non-2xx answer of the daemon.
+type APIError struct {
+	Status  int
+	Message string
+}
+
+func (e *APIError) Error() string { return "Error response from daemon: " + e.Message }
+
+// IsNotFound tells whether err is the daemon's 404.
+func IsNotFound(err error) bool {
+	var api *APIError
+	return errors.As(err, &api) && api.Status == http.StatusNotFound
+}
+
+func (c *Client) negotiate(ctx context.Context) (string, error) {
+	c.once.Do(func() {
+		var v struct{ APIVersion string }
+		c.err = c.call(ctx, http.MethodGet, "/version", nil, nil, &v)
+		c.version = "/v" + v.APIVersion
+	})
+	return c.version, c.err
+}
+
+// Do sends body (JSON, or raw when it is an io.Reader) and decodes a JSON answer into out (when not nil).
+func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	version, err := c.negotiate(ctx)
+	if err != nil {
+		return err
+	}
+	return c.call(ctx, method, version+path, query, body, out)
+}
+
+// Stream sends a request whose answer is a stream of JSON messages (pull,
+// build) and reads it to the end, as the real providers do.
+func (c *Client) Stream(ctx context.Context, method, path string, query url.Values) (string, error) {
+	var raw json.RawMessage
+	err := c.Do(ctx, method, path, query, nil, &raw)
+	return string(raw), err
+}
+
+func (c *Client) call(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	var reader io.Reader
+	contentType := "application/json"
+	switch b := body.(type) {
+	case nil:
+	case io.Reader:
+		reader, contentType = b, "application/x-tar"
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			return err
+		}
+		reader = bytes.NewReader(raw)
+	}
+	target := c.base + path
+	if len(query) > 0 {
+		target += "?" + query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, reader)
+	if err != nil {
+		return err
+	}
+	if reader != nil {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("Cannot connect to the Docker daemon (%s): %w", c.base, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode >= 300 {
+		var msg struct{ Message string }
+		if json.Unmarshal(raw, &msg) != nil || msg.Message == "" {
+			msg.Message = strings.TrimSpace(string(raw))
+		}
+		return &APIError{Status: resp.StatusCode, Message: msg.Message}
+	}
+	if out == nil || len(raw) == 0 {
+		return nil
+	}
+	if rawOut, ok := out.(*json.RawMessage); ok {
+		*rawOut = raw
+		return nil
+	}
+	return json.Unmarshal(raw, out)
+}
