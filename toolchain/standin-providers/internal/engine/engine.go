@@ -44,7 +44,7 @@ func New() *Client {
 	return &Client{http: &http.Client{}, base: "http://" + strings.TrimPrefix(host, "tcp://")}
 }
 
-// APIError is a non-2xx answer of the daemon.
+// APIError is an error answer (4xx, 5xx) of the daemon.
 type APIError struct {
 	Status  int
 	Message string
@@ -118,7 +118,9 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode >= 300 {
+	// As the Go client: below 400 is an answer, not an error (stopping a stopped
+	// container, or starting a started one, answers 304 Not Modified).
+	if resp.StatusCode >= 400 {
 		var msg struct{ Message string }
 		if json.Unmarshal(raw, &msg) != nil || msg.Message == "" {
 			msg.Message = strings.TrimSpace(string(raw))
