@@ -15,7 +15,7 @@ const path = require("path");
 const ROOT = path.resolve(__dirname, "..");
 const DIST = path.join(ROOT, "dist");
 /** Top-level sources: the program, its domains, the CLI, the tests, the benchmark and the toolchain's tests (app/ is its own project). */
-const SOURCES = ["index.ts", "core", "config", "stacks", "monitoring", "release", "promotion", "operations", "components", "cli", "tests", "bench", "toolchain"];
+const SOURCES = ["index.ts", "core", "config", "stacks", "monitoring", "proxy", "release", "promotion", "operations", "components", "cli", "tests", "bench", "toolchain"];
 const STAMP = path.join(DIST, ".sources-sha256");
 const LOCK = path.join(DIST, ".building");
 const LOCK_STALE_MS = 60_000;

@@ -1,0 +1,35 @@
+import { expect } from "chai";
+import { haproxyConfig } from "./haproxy";
+
+describe("the swarm entry proxy's HAProxy config", () => {
+    const config = haproxyConfig({
+        services: [
+            { name: "api", port: 8080, hostPort: 30080, checkPath: "/ready" },
+            { name: "grafana", port: 3000, hostPort: 30300, checkPath: "/api/health" },
+        ],
+        maxTasksPerService: 6,
+    });
+
+    it("publishes each service on its host port and finds its tasks through Swarm's DNS", () => {
+        expect(config).to.include("frontend api\n  bind :30080\n");
+        expect(config).to.include("  server-template task 6 tasks.api:8080\n");
+        expect(config).to.include("  server-template task 6 tasks.grafana:3000\n");
+        expect(config).to.include("resolvers docker\n  nameserver dns 127.0.0.11:53\n");
+    });
+
+    it("sends requests only to tasks whose readiness answers 200, checked every second", () => {
+        expect(config).to.include("backend api\n  balance roundrobin\n  option httpchk GET /ready\n  http-check expect status 200\n  default-server check inter 1s fall 1 rise 1 resolvers docker init-addr none\n");
+    });
+
+    it("retries an idempotent request once, on another task, when its connection fails", () => {
+        expect(config).to.include("  retries 1\n  retry-on conn-failure empty-response\n  option redispatch 1\n");
+        expect(config).to.include("  http-request disable-l7-retry if !{ method GET HEAD PUT DELETE OPTIONS TRACE }\n");
+    });
+
+    it("serves its own metrics for Prometheus and logs one JSON object per request", () => {
+        expect(config).to.include("frontend stats\n  bind :8405\n  http-request use-service prometheus-exporter if { path /metrics }\n");
+        const format = /log-format '(.*)'/.exec(config)?.[1] ?? "";
+        const sample = format.replace(/%\{\+E\}HPO|%[A-Za-z]+/g, (m) => (m === "%ST" || m === "%Ta" || m === "%rc" ? "1" : "x"));
+        expect(JSON.parse(sample)).to.have.keys(["time", "client", "frontend", "backend", "server", "method", "path", "status", "duration_ms", "retries"]);
+    });
+});

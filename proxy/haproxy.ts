@@ -1,0 +1,81 @@
+/**
+ * The swarm runtime's entry: one HAProxy that publishes every service's host
+ * port and reaches its tasks through Swarm's DNS (`tasks.<service>`), so
+ * replicas come and go behind a port that never moves. Pure: the config text
+ * from what each service needs.
+ */
+
+/** One service reached through the proxy. */
+export interface ProxiedService {
+    /** The service's DNS name on the stack's network (`tasks.<name>` resolves to its tasks). */
+    readonly name: string;
+    /** Port the service's tasks listen on. */
+    readonly port: number;
+    /** Port the proxy publishes it on (inside and outside its container). */
+    readonly hostPort: number;
+    /** HTTP path that answers 200 while a task should get requests (readiness). */
+    readonly checkPath: string;
+}
+
+export interface ProxyConfigArgs {
+    readonly services: readonly ProxiedService[];
+    /** Tasks of one service the proxy can hold at once (replicas plus those starting during an update). */
+    readonly maxTasksPerService: number;
+}
+
+/** Port of the proxy's own metrics (/metrics) and health (/healthz), on the stack's network only. */
+export const PROXY_STATS_PORT = 8405;
+
+/** Methods a retry cannot run twice by mistake. */
+const IDEMPOTENT = "GET HEAD PUT DELETE OPTIONS TRACE";
+
+export function haproxyConfig(args: ProxyConfigArgs): string {
+    const lines = [
+        "global",
+        "  log stdout format raw local0",
+        "",
+        "defaults",
+        "  mode http",
+        "  log global",
+        // One JSON object per request, like the application's own log lines.
+        `  log-format '{"time":"%tr","client":"%ci","frontend":"%f","backend":"%b","server":"%s","method":"%HM","path":"%{+E}HPO","status":%ST,"duration_ms":%Ta,"retries":%rc}'`,
+        "  timeout connect 2s",
+        "  timeout client 60s",
+        "  timeout server 60s",
+        "  timeout http-keep-alive 10s",
+        // A request whose connection failed goes once more, to another task.
+        "  retries 1",
+        "  retry-on conn-failure empty-response",
+        "  option redispatch 1",
+        "",
+        "resolvers docker",
+        "  nameserver dns 127.0.0.11:53",
+        "  accepted_payload_size 8192",
+        "  hold valid 1s",
+        "  hold obsolete 1s",
+        "  timeout resolve 1s",
+        "",
+        "frontend stats",
+        `  bind :${PROXY_STATS_PORT}`,
+        "  http-request use-service prometheus-exporter if { path /metrics }",
+        '  http-request return status 200 content-type text/plain string "ok\\n" if { path /healthz }',
+    ];
+    for (const s of args.services) {
+        lines.push(
+            "",
+            `frontend ${s.name}`,
+            `  bind :${s.hostPort}`,
+            `  http-request disable-l7-retry if !{ method ${IDEMPOTENT} }`,
+            `  default_backend ${s.name}`,
+            "",
+            `backend ${s.name}`,
+            "  balance roundrobin",
+            `  option httpchk GET ${s.checkPath}`,
+            "  http-check expect status 200",
+            // A task is taken out at its first failed check (every second) and back in at its first good one.
+            "  default-server check inter 1s fall 1 rise 1 resolvers docker init-addr none",
+            `  server-template task ${args.maxTasksPerService} tasks.${s.name}:${s.port}`,
+        );
+    }
+    return `${lines.join("\n")}\n`;
+}
