@@ -33,14 +33,18 @@ export interface ImagesArgs {
 export class Images extends pulumi.ComponentResource {
     /** Image id (`sha256:...`) by key. */
     public readonly ids: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Reference by key (`name:tag`, or `name:tag@sha256:...` where pinned), resolved once the image is there. */
+    public readonly refs: Readonly<Record<string, pulumi.Output<string>>>;
 
     constructor(name: string, args: ImagesArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super("ade:platform:Images", name, {}, opts);
         const ids: Record<string, pulumi.Output<string>> = {};
+        const refs: Record<string, pulumi.Output<string>> = {};
         for (const [key, image] of Object.entries(args.pulled)) {
             // Kept on destroy: the same image serves other stacks, and a rollback needs it.
             const pulled = new docker.RemoteImage(`${name}-${key}`, { name: image.ref, keepLocally: true }, { parent: this });
             ids[key] = pulled.imageId;
+            refs[key] = pulumi.all([pulled.name, pulled.imageId]).apply(([ref]) => ref);
         }
         for (const [key, image] of Object.entries(args.built)) {
             const built = new docker.Image(
@@ -61,9 +65,11 @@ export class Images extends pulumi.ComponentResource {
             );
             // Without a push, the provider reports the local image id as the repo digest.
             ids[key] = built.repoDigest;
+            refs[key] = pulumi.all([built.imageName, built.repoDigest]).apply(([ref]) => ref);
         }
         this.ids = ids;
-        this.registerOutputs({ ids });
+        this.refs = refs;
+        this.registerOutputs({ ids, refs });
     }
 }
 

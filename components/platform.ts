@@ -11,7 +11,7 @@ import { HealthTarget, HealthVerification } from "./healthVerification";
 import { Monitoring } from "./monitoring";
 import { Networks } from "./networks";
 import { Images } from "./images";
-import { containersRuntime } from "./runtime";
+import { Runtime, runtimeFor } from "./runtime";
 
 export interface PlatformArgs {
     readonly project: string;
@@ -53,9 +53,14 @@ export class Platform extends pulumi.ComponentResource {
         const labels = { "ade.project": args.project, "ade.stack": args.stack, "ade.environment": c.environment };
         const defaults = { labels, logging: c.logging };
         const hardened = c.security.hardened;
-        const runtime = containersRuntime(prefix);
+        const runtime = runtimeFor(c.runtime, prefix, {
+            dataNodeConstraints: [`node.labels.${c.swarm.dataNodeLabel} == true`],
+            updateMonitorSeconds: c.swarm.updateMonitorSeconds,
+            drainSeconds: c.swarm.drainSeconds,
+            secretSalt: `${args.project}:${args.stack}`,
+        });
 
-        const images = this.resolveImages(name, args);
+        const images = this.resolveImages(name, args, runtime.imagesBy);
         const networks = new Networks(`${name}-networks`, { prefix, labels, driver: runtime.networkDriver }, { parent: this });
 
         const database = new Database(
@@ -63,7 +68,7 @@ export class Platform extends pulumi.ComponentResource {
             {
                 prefix,
                 runtime,
-                image: images.id("images.postgres"),
+                image: images.image("images.postgres"),
                 databaseName: c.database.name,
                 user: c.database.user,
                 password: secrets.databasePassword,
@@ -91,8 +96,8 @@ export class Platform extends pulumi.ComponentResource {
         };
         // Only the application waits, and only for the database; everything else starts at once.
         const services = Object.entries(c.services).map(([serviceName, s]) => {
-            const image = images.id(s.build === undefined ? `services.${serviceName}.image` : `services.${serviceName}.build`);
-            const service = runtime.run(`${name}-${serviceName}`, applicationWorkload(serviceName, s, image, application), {
+            const image = images.image(`services.${serviceName}.${s.build !== undefined ? "build" : s.image !== undefined ? "image" : "release"}`);
+            const service = runtime.run(`${name}-${serviceName}`, applicationWorkload(serviceName, s, image, runtime.drainSeconds, application), {
                 parent: this,
                 dependsOn: s.database ? [database] : [],
             });
@@ -106,9 +111,9 @@ export class Platform extends pulumi.ComponentResource {
                 runtime,
                 project: args.project,
                 environment: c.environment,
-                images: { prometheus: images.id("images.prometheus"), grafana: images.id("images.grafana") },
+                images: { prometheus: images.image("images.prometheus"), grafana: images.image("images.grafana") },
                 networkName: networks.publicNetworkName,
-                targets: scrapeTargets(c.services),
+                targets: [...scrapeTargets(c.services, runtime.discovery), ...runtime.scrapeTargets],
                 alerts: c.monitoring.alerts,
                 prometheus: c.monitoring.prometheus,
                 grafana: { ...c.monitoring.grafana, adminPassword: secrets.grafanaAdminPassword },
@@ -123,7 +128,7 @@ export class Platform extends pulumi.ComponentResource {
                   `${name}-devtools`,
                   {
                       runtime,
-                      dbAdminImage: images.id("images.dbAdmin"),
+                      dbAdminImage: images.image("images.dbAdmin"),
                       dbAdminHostPort: c.debug.dbAdmin.hostPort,
                       internalNetworkName: networks.internalNetworkName,
                       publicNetworkName: networks.publicNetworkName,
@@ -132,6 +137,9 @@ export class Platform extends pulumi.ComponentResource {
                   { parent: this },
               )
             : undefined;
+
+        // Swarm's entry proxy publishes every service's port; plain containers publish their own.
+        const entry = runtime.publish(`${name}-entry`, { networkName: networks.publicNetworkName, proxyImage: images.has("images.proxy") ? images.image("images.proxy") : "", hardened, ...defaults }, { parent: this });
 
         const prometheusUrl = `http://127.0.0.1:${c.monitoring.prometheus.hostPort}`;
         const targets: HealthTarget[] = [
@@ -152,10 +160,13 @@ export class Platform extends pulumi.ComponentResource {
                 intervalSeconds: c.healthCheck.intervalSeconds,
                 requestTimeoutSeconds: c.healthCheck.requestTimeoutSeconds,
                 triggers: pulumi
-                    .all([pulumi.all(services.map((s) => s.service.revision)), monitoring.containerIds, devTools?.containerId ?? ""])
-                    .apply(([own, monitored, tools]) => [...own, ...monitored, tools]),
+                    .all([pulumi.all(services.map((s) => s.service.revision)), monitoring.containerIds, devTools?.containerId ?? "", entry?.revision ?? ""])
+                    .apply(([own, monitored, tools, proxy]) => [...own, ...monitored, tools, ...(proxy === "" ? [] : [proxy])]),
             },
-            { parent: this, dependsOn: [database, ...services.map((s) => s.service.resource), monitoring, ...(devTools ? [devTools] : [])] },
+            {
+                parent: this,
+                dependsOn: [database, ...services.map((s) => s.service.resource), monitoring, ...(devTools ? [devTools] : []), ...(entry ? [entry.resource] : [])],
+            },
         );
 
         this.environment = pulumi.output(c.environment);
@@ -190,10 +201,10 @@ export class Platform extends pulumi.ComponentResource {
      * The stack's images as resources, resolved before any container that uses
      * them is replaced: pulled (or found locally), or built from source.
      */
-    private resolveImages(name: string, args: PlatformArgs): { id(key: string): pulumi.Output<string> } {
+    private resolveImages(name: string, args: PlatformArgs, by: Runtime["imagesBy"]): { image(key: string): pulumi.Output<string>; has(key: string): boolean } {
         const c = args.config;
         const byKey = new Map(args.images.map((i) => [i.key, i]));
-        const resourceName = (key: string) => key.replace(/^images\./, "").replace(/^services\.([^.]+)\.(image|build)$/, "$1");
+        const resourceName = (key: string) => key.replace(/^images\./, "").replace(/^services\.([^.]+)\.(image|build|release)$/, "$1");
         const built = Object.entries(c.services).flatMap(([serviceName, s]) =>
             s.build === undefined
                 ? []
@@ -222,10 +233,11 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this },
         );
         return {
-            id: (key) => {
-                const id = images.ids[resourceName(key)];
-                if (id === undefined) throw new Error(`no image for ${key}: the config names none (a bug in Platform)`);
-                return id;
+            has: (key) => (by === "id" ? images.ids : images.refs)[resourceName(key)] !== undefined,
+            image: (key) => {
+                const image = (by === "id" ? images.ids : images.refs)[resourceName(key)];
+                if (image === undefined) throw new Error(`no image for ${key}: the config names none (a bug in Platform)`);
+                return image;
             },
         };
     }

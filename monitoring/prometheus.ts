@@ -10,6 +10,8 @@ export interface ScrapeTarget {
     /** `host:port` as seen from the Prometheus container. */
     readonly address: string;
     readonly metricsPath: string;
+    /** Every instance found through DNS (`tasks.<service>` under Swarm) instead of the one address. */
+    readonly dns?: { readonly name: string; readonly port: number };
 }
 
 export interface PrometheusConfigArgs {
@@ -31,10 +33,16 @@ export const GRAFANA_PORT = 3000;
 /** Scrape targets for the declared services plus Prometheus and Grafana themselves. */
 export function scrapeTargets(
     services: Readonly<Record<string, { port: number; metricsPath: string | null }>>,
+    discovery: "static" | "dns" = "static",
 ): ScrapeTarget[] {
     const fromServices = Object.entries(services)
         .filter((entry): entry is [string, { port: number; metricsPath: string }] => entry[1].metricsPath !== null)
-        .map(([name, s]) => ({ job: name, address: `${name}:${s.port}`, metricsPath: s.metricsPath }));
+        .map(([name, s]) => ({
+            job: name,
+            address: `${name}:${s.port}`,
+            metricsPath: s.metricsPath,
+            ...(discovery === "dns" ? { dns: { name: `tasks.${name}`, port: s.port } } : {}),
+        }));
     return [
         ...fromServices,
         { job: "prometheus", address: `localhost:${PROMETHEUS_PORT}`, metricsPath: "/metrics" },
@@ -51,11 +59,16 @@ export function prometheusConfig(args: PrometheusConfigArgs): string {
             external_labels: { project: args.project, environment: args.environment },
         },
         rule_files: [args.rulesFile],
-        scrape_configs: args.targets.map((t) => ({
-            job_name: t.job,
-            metrics_path: t.metricsPath,
-            static_configs: [{ targets: [t.address], labels: { service: t.job } }],
-        })),
+        scrape_configs: args.targets.map((t) =>
+            t.dns === undefined
+                ? { job_name: t.job, metrics_path: t.metricsPath, static_configs: [{ targets: [t.address], labels: { service: t.job } }] }
+                : {
+                      job_name: t.job,
+                      metrics_path: t.metricsPath,
+                      dns_sd_configs: [{ names: [t.dns.name], type: "A", port: t.dns.port, refresh_interval: "5s" }],
+                      relabel_configs: [{ target_label: "service", replacement: t.job }],
+                  },
+        ),
     });
 }
 
