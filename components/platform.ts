@@ -141,17 +141,18 @@ export class Platform extends pulumi.ComponentResource {
         // Swarm's entry proxy publishes every service's port; plain containers publish their own.
         const entry = runtime.publish(`${name}-entry`, { networkName: networks.publicNetworkName, proxyImage: images.has("images.proxy") ? images.image("images.proxy") : "", hardened, ...defaults }, { parent: this });
 
-        const prometheusUrl = `http://127.0.0.1:${c.monitoring.prometheus.hostPort}`;
+        const probe = c.healthCheck.address;
+        const prometheusUrl = `http://${probe}:${c.monitoring.prometheus.hostPort}`;
         const targets: HealthTarget[] = [
             ...services.flatMap(({ serviceName, config: s }) => [
-                { name: serviceName, url: `http://127.0.0.1:${s.hostPort}${s.healthPath}` },
-                ...(s.readyPath === null ? [] : [{ name: `${serviceName} (ready)`, url: `http://127.0.0.1:${s.hostPort}${s.readyPath}` }]),
+                { name: serviceName, url: `http://${probe}:${s.hostPort}${s.healthPath}` },
+                ...(s.readyPath === null ? [] : [{ name: `${serviceName} (ready)`, url: `http://${probe}:${s.hostPort}${s.readyPath}` }]),
             ]),
             { name: "prometheus", url: `${prometheusUrl}/-/healthy` },
-            { name: "grafana", url: `http://127.0.0.1:${c.monitoring.grafana.hostPort}/api/health` },
+            { name: "grafana", url: `http://${probe}:${c.monitoring.grafana.hostPort}/api/health` },
             { name: "scrape targets", url: `${prometheusUrl}/api/v1/targets`, kind: "prometheus-targets" },
         ];
-        if (devTools !== undefined) targets.push({ name: "dbadmin", url: `http://127.0.0.1:${c.debug.dbAdmin.hostPort}/` });
+        if (devTools !== undefined) targets.push({ name: "dbadmin", url: `http://${probe}:${c.debug.dbAdmin.hostPort}/` });
         const health = new HealthVerification(
             `${name}-health`,
             {
@@ -171,7 +172,7 @@ export class Platform extends pulumi.ComponentResource {
 
         this.environment = pulumi.output(c.environment);
         this.version = pulumi.output(c.version);
-        this.serviceUrls = pulumi.output(Object.fromEntries(services.map(({ serviceName, config: s }) => [serviceName, `http://127.0.0.1:${s.hostPort}`])));
+        this.serviceUrls = pulumi.output(Object.fromEntries(services.map(({ serviceName, config: s }) => [serviceName, `http://${probe}:${s.hostPort}`])));
         this.prometheusUrl = monitoring.prometheusUrl;
         this.grafanaUrl = monitoring.grafanaUrl;
         this.dbAdminUrl = devTools === undefined ? pulumi.output(undefined) : devTools.dbAdminUrl;

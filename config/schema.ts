@@ -246,6 +246,17 @@ export const stackConfigSchema = z
                 envSpecific: true,
             },
         ),
+        dockerHost: field(
+            z
+                .string()
+                .regex(/^(unix|tcp|ssh):\/\/\S+$/, { error: "must be a Docker host such as unix:///var/run/docker.sock, tcp://10.0.0.2:2376 or ssh://deploy@manager" })
+                .optional(),
+            {
+                description:
+                    "the Docker engine the stack deploys to (for the swarm runtime, a Swarm manager); the local engine, or DOCKER_HOST, when absent. Its published ports must be reachable at healthCheck.address from where the deploy runs",
+                envSpecific: true,
+            },
+        ),
         registry: field(
             z
                 .strictObject({
@@ -274,6 +285,10 @@ export const stackConfigSchema = z
                     deadlineSeconds: z.number().int().min(1, { error: "must be at least 1 second" }).default(120),
                     intervalSeconds: z.number().min(0.1, { error: "must be at least 0.1 seconds" }).default(2),
                     requestTimeoutSeconds: z.number().min(0.1, { error: "must be at least 0.1 seconds" }).default(3),
+                    address: field(bindAddress().default("127.0.0.1"), {
+                        description: "address the services' published ports are probed at from where the deploy runs (the Docker host's, for a remote one)",
+                        envSpecific: true,
+                    }),
                 })
                 .prefault({}),
             { description: "health verification after every update" },
@@ -340,6 +355,6 @@ export function publishedPorts(c: Pick<StackConfig, "services" | "database" | "m
 }
 
 /** Top-level keys whose stack value is a plain string (the rest are JSON). */
-export const STRING_KEYS: ReadonlySet<string> = new Set(["environment", "version", "runtime"]);
+export const STRING_KEYS: ReadonlySet<string> = new Set(["environment", "version", "runtime", "dockerHost"]);
 
 export const CONFIG_KEYS: readonly string[] = Object.keys(stackConfigSchema.shape);

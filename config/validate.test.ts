@@ -93,7 +93,7 @@ const cases: Case[] = [
         title: "an unknown top-level key",
         mutate: (v) => (v.replicas = 3),
         problems: [
-            "replicas: unknown key (allowed: environment, version, images, services, database, monitoring, debug, security, logging, runtime, swarm, registry, releases, healthCheck, databasePassword, grafanaAdminPassword, appSecretKey; remove it with: pulumi config rm replicas --stack production)",
+            "replicas: unknown key (allowed: environment, version, images, services, database, monitoring, debug, security, logging, runtime, swarm, dockerHost, registry, releases, healthCheck, databasePassword, grafanaAdminPassword, appSecretKey; remove it with: pulumi config rm replicas --stack production)",
         ],
     },
     {

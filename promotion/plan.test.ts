@@ -93,6 +93,8 @@ describe("promotion: the schema's environment-specific fields", () => {
             "security",
             "runtime",
             "swarm",
+            "dockerHost",
+            "healthCheck.address",
         ]);
     });
 
