@@ -5,6 +5,7 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { registryAddress } from "../release/registry";
 
 export interface DockerProviderArgs {
     /** `unix:///var/run/docker.sock`, `tcp://host:2376`, `ssh://user@host`; the local engine (or DOCKER_HOST) when absent. */
@@ -32,14 +33,4 @@ export function dockerProvider(name: string, args: DockerProviderArgs): docker.P
                       },
                   ],
     });
-}
-
-/**
- * The registry's address as the provider reaches it: a loopback registry speaks
- * plain HTTP (Docker itself allows that for loopback only), any other HTTPS.
- */
-export function registryAddress(registry: string): string {
-    const host = registry.split("/")[0] ?? registry;
-    const loopback = /^(127\.\d+\.\d+\.\d+|localhost)(:\d+)?$/.test(host);
-    return `${loopback ? "http" : "https"}://${host}`;
 }
