@@ -5,9 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
 import { getJson, Harness } from "../tests/e2e/harness";
-import { readLedger } from "../release/ledger";
 import { ade, adeOk, recordStack, serviceContainers } from "./harnessOps";
 import { waitAllHealthy } from "./health";
 import { Report } from "./report";
@@ -36,14 +34,12 @@ export async function releases(h: Harness, runs: number, report: Report): Promis
     const source = fs.readFileSync(routes, "utf8");
     const healthy = 'return { status: 200, json: { status: "ok", version: config.version } };';
     if (!source.includes(healthy)) throw new Error("could not find the /health handler in app/src/routes.js to break it");
-    let workarounds = 0;
     const detected: number[] = [];
     const restored: number[] = [];
     try {
         for (let run = 0; run < runs; run++) {
             fs.writeFileSync(routes, source.replace(healthy, 'return { status: 500, json: { status: "broken", version: config.version } };'));
             const running = ((await getJson(api)).body as { version: string }).version;
-            if (unpinStuckImage(h)) workarounds++;
             await adeOk(h, ["release", "minor", `Broken health ${run + 1}`, "--no-git"]);
             const started = process.hrtime.bigint();
             const deploy = await ade(h, ["deploy", "development", "--skip-tests"]);
@@ -62,9 +58,7 @@ export async function releases(h: Harness, runs: number, report: Report): Promis
         fs.writeFileSync(routes, source);
     }
     report.record(SECTION, "failed release: ade deploy start -> failure detected", detected, {
-        note: `image build + container replacement + health verification giving up after its ${DEADLINE_SECONDS} s deadline (healthCheck.deadlineSeconds)${
-            workarounds > 0 ? `; in ${workarounds} of ${runs} runs the bench restored services.api.build itself first (see the ade defect in bench/RESULTS.md)` : ""
-        }`,
+        note: `image build + container replacement + health verification giving up after its ${DEADLINE_SECONDS} s deadline (healthCheck.deadlineSeconds)`,
     });
     report.record(SECTION, "failed release: ade deploy start -> previous release healthy again", restored, { note: "automatic rollback included; ade exits 1" });
 
@@ -78,26 +72,6 @@ export async function releases(h: Harness, runs: number, report: Report): Promis
         await expectVersion(api, to);
     }
     report.record(SECTION, "ade rollback --to <version> -> all healthy", rollbacks, { note: "alternating 1.0.0 / 1.1.0; images kept locally, nothing rebuilt" });
-}
-
-/**
- * Works around a defect of ade found by this benchmark: a rollback whose
- * target is itself a rollback update (already pinned, so it pins nothing)
- * clears the ledger's pins, and the next `ade release` then leaves the
- * service pinned to the old image: the new release silently runs old code.
- * Restores the service's build as `ade release` should; returns whether it had to
- * (only when the stack is pinned and the ledger no longer knows the pin).
- */
-function unpinStuckImage(h: Harness): boolean {
-    const file = parse(fs.readFileSync(path.join(h.dir, "Pulumi.development.yaml"), "utf8")) as { config: Record<string, unknown> };
-    const api = (file.config[`${h.project}:services`] as Record<string, Record<string, unknown>> | undefined)?.["api"];
-    if (api?.["image"] === undefined || api["build"] !== undefined) return false;
-    // Pinned with the pin in the ledger: `ade release` restores the build by itself.
-    if (readLedger(h.dir, "development").pins.some((p) => p.service === "api" && p.image === api["image"])) return false;
-    process.stdout.write(`[bench] WORKAROUND: services.api is still pinned to ${JSON.stringify(api["image"])} before a release; restoring its build (ade defect, see RESULTS.md)\n`);
-    h.pulumi("development", ["config", "rm", "--path", "services.api.image"]);
-    h.setConfig("development", "services.api.build.context", "app");
-    return true;
 }
 
 async function expectVersion(url: string, version: string): Promise<void> {

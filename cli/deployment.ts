@@ -3,13 +3,11 @@
  * that counts only once the services answer healthy.
  */
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
-import { execFileSync } from "child_process";
 import type { StackConfig } from "../config/schema";
 import { probeAll } from "../monitoring/healthProbe";
 import { HistoryEntry, parseReleases, Release, VerificationRecord } from "../release/history";
 import type { Progress } from "./progress";
 import { readLedger, recordVerified } from "../release/ledger";
-import { UserError } from "../core/errors";
 
 /** Every entry of the stack's history, newest first: all pages, not the default ten. */
 export async function readAllHistory(stack: Stack, pageSize = 100): Promise<HistoryEntry[]> {
@@ -100,15 +98,4 @@ export function updateFailure(error: unknown): string {
         block.push(`  ${line.trim()}`);
     }
     return block.join("\n");
-}
-
-/** Whether Docker has `image` locally (a rollback must not need a registry). */
-export function localImageExists(image: string): boolean {
-    try {
-        execFileSync("docker", ["image", "inspect", "--format", "{{.Id}}", image], { stdio: ["ignore", "pipe", "pipe"] });
-        return true;
-    } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new UserError("docker is not on PATH: a rollback checks that the release's images are on this host");
-        return false;
-    }
 }

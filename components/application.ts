@@ -21,7 +21,7 @@ export interface ApplicationContext {
 const APP_USER = "1000:1000";
 
 /** `image` is what the service runs: the id of its pulled or built image. */
-export function applicationWorkload(serviceName: string, s: ServiceConfig, image: pulumi.Input<string>, ctx: ApplicationContext): WorkloadSpec {
+export function applicationWorkload(serviceName: string, s: ServiceConfig, image: pulumi.Input<string>, drainSeconds: number, ctx: ApplicationContext): WorkloadSpec {
     const c = ctx.config;
     const hardened = c.security.hardened;
     const secretFiles: Record<string, pulumi.Input<string>> = {};
@@ -32,6 +32,7 @@ export function applicationWorkload(serviceName: string, s: ServiceConfig, image
         ADE_ENVIRONMENT: c.environment,
         LOG_LEVEL: c.debug.logLevel,
         DEBUG_ENDPOINTS: String(c.debug.endpoints),
+        DRAIN_SECONDS: String(drainSeconds),
     };
     const networks = [{ name: ctx.networks.public, aliases: [serviceName] }];
     if (s.database) {
@@ -62,6 +63,8 @@ export function applicationWorkload(serviceName: string, s: ServiceConfig, image
         healthcheck: { test: ["CMD", "node", "/app/healthcheck.js"], intervalSeconds: 2 },
         // The health verification waits for it and names what it answered.
         waitForHealthy: false,
+        readinessPath: s.readyPath ?? s.healthPath,
+        replicas: s.replicas,
         user: hardened ? APP_USER : undefined,
         filesOwner: APP_USER,
         hardened,

@@ -95,6 +95,7 @@ export class ContainerService extends pulumi.ComponentResource {
                 cpus: args.cpus > 0 ? dockerCpus(args.cpus) : undefined,
                 // A stop signal first, so a service finishes its open requests instead of being killed.
                 destroyGraceSeconds: STOP_GRACE_SECONDS,
+                stopSignal: args.stopSignal,
                 readOnly: hardened,
                 securityOpts: hardened ? ["no-new-privileges:true"] : undefined,
                 capabilities: hardened ? { drops: ["ALL"] } : undefined,

@@ -80,7 +80,11 @@ export class Database extends pulumi.ComponentResource {
                 {
                     create: `bash "${BACKUP_SCRIPT}"`,
                     environment: {
-                        ADE_DB_CONTAINER: containerName,
+                        // The running database, whatever runs it (a container, or a Swarm task), by its labels.
+                        ADE_DB_LABELS: pulumi
+                            .all(["ade.project", "ade.stack"].map((label) => pulumi.output(args.labels[label] ?? "")))
+                            .apply(([project, stack]) => `ade.project=${project} ade.stack=${stack} ade.service=postgres`),
+                        ADE_BACKUP_NAME: containerName,
                         ADE_DB_NAME: args.databaseName,
                         ADE_DB_USER: args.user,
                         ADE_BACKUP_DIR: args.backup.directory,
@@ -109,6 +113,7 @@ export class Database extends pulumi.ComponentResource {
                 },
                 secretFiles: { [PASSWORD_FILE]: args.password },
                 volumes: [{ volumeName: volume.name, containerPath: "/var/lib/postgresql/data" }],
+                stateful: true,
                 healthcheck: {
                     test: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", args.user, "-d", args.databaseName],
                     // The first start runs initdb, which takes seconds; failures meanwhile do not count.

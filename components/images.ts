@@ -1,5 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import type { StackImage } from "../config/imageMirrors";
+import { releaseImageRef } from "../release/records";
 import type { ImageBuild } from "./workload";
 
 /** An image the stack runs as it is, pulled when the Docker host lacks it. */
@@ -33,14 +35,18 @@ export interface ImagesArgs {
 export class Images extends pulumi.ComponentResource {
     /** Image id (`sha256:...`) by key. */
     public readonly ids: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Reference by key (`name:tag`, or `name:tag@sha256:...` where pinned), resolved once the image is there. */
+    public readonly refs: Readonly<Record<string, pulumi.Output<string>>>;
 
     constructor(name: string, args: ImagesArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super("ade:platform:Images", name, {}, opts);
         const ids: Record<string, pulumi.Output<string>> = {};
+        const refs: Record<string, pulumi.Output<string>> = {};
         for (const [key, image] of Object.entries(args.pulled)) {
             // Kept on destroy: the same image serves other stacks, and a rollback needs it.
             const pulled = new docker.RemoteImage(`${name}-${key}`, { name: image.ref, keepLocally: true }, { parent: this });
             ids[key] = pulled.imageId;
+            refs[key] = pulumi.all([pulled.name, pulled.imageId]).apply(([ref]) => ref);
         }
         for (const [key, image] of Object.entries(args.built)) {
             const built = new docker.Image(
@@ -61,9 +67,11 @@ export class Images extends pulumi.ComponentResource {
             );
             // Without a push, the provider reports the local image id as the repo digest.
             ids[key] = built.repoDigest;
+            refs[key] = pulumi.all([built.imageName, built.repoDigest]).apply(([ref]) => ref);
         }
         this.ids = ids;
-        this.registerOutputs({ ids });
+        this.refs = refs;
+        this.registerOutputs({ ids, refs });
     }
 }
 
@@ -81,17 +89,17 @@ export interface RequiredImage {
  * its registry, one line each with the fix; empty when all can. Runs in
  * previews, so a plan never replaces a container whose image cannot be had.
  */
-export async function unavailableImages(images: readonly RequiredImage[]): Promise<string[]> {
+export async function unavailableImages(images: readonly RequiredImage[], provider: docker.Provider): Promise<string[]> {
     const problems = await Promise.all(
         images.map(async (image): Promise<string | undefined> => {
             try {
-                await docker.getRemoteImage({ name: image.ref });
+                await docker.getRemoteImage({ name: image.ref }, { provider });
                 return undefined;
             } catch {
                 // Not on this host: the registry must have it.
             }
             try {
-                await docker.getRegistryImage({ name: image.ref });
+                await docker.getRegistryImage({ name: image.ref }, { provider });
                 return undefined;
             } catch (error) {
                 const registryAnswer = firstLine(error);
@@ -110,4 +118,49 @@ function firstLine(error: unknown): string {
     const text = error instanceof Error ? error.message : String(error);
     const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
     return lines.find((l) => !/^(invoke|error|failed)\b.*:$/i.test(l)) ?? lines[0] ?? "no answer";
+}
+
+/** The pieces of the stack's config that decide its released images. */
+export interface ReleaseImagesArgs {
+    readonly project: string;
+    readonly version: string;
+    readonly registry: string | undefined;
+    /** Services that neither build nor name an image: they run their release's image. */
+    readonly services: readonly string[];
+    /** The stack's docker provider (it knows how to reach the registry). */
+    readonly provider: docker.Provider;
+}
+
+/**
+ * The image each released service runs: `<registry>/<project>/<service>:<version>`
+ * pinned by the digest the registry reports, or the local image of that name
+ * when no registry is configured; and, one line each, every release image that
+ * does not exist, with the command that makes it.
+ */
+export async function releaseImages(args: ReleaseImagesArgs): Promise<{ images: StackImage[]; problems: string[] }> {
+    const results = await Promise.all(
+        args.services.map(async (service): Promise<StackImage | string> => {
+            const key = `services.${service}.release`;
+            const ref = releaseImageRef(args.registry, args.project, service, args.version);
+            const fix = `make it with \`ade release <major|minor|patch> "<what changed>"\` (from development), or promote a released version: ade promote development <stack>`;
+            if (args.registry === undefined) {
+                try {
+                    await docker.getRemoteImage({ name: ref }, { provider: args.provider });
+                    return { key, configured: ref, ref };
+                } catch {
+                    return `${key}: release ${args.version} has no image ${ref} on this Docker host (no registry is configured): ${fix}`;
+                }
+            }
+            try {
+                const found = await docker.getRegistryImage({ name: ref }, { provider: args.provider });
+                return { key, configured: ref, ref: `${ref}@${found.sha256Digest}` };
+            } catch (error) {
+                return `${key}: release ${args.version} has no image ${ref} in registry ${args.registry} (it answered: ${firstLine(error)}): ${fix}`;
+            }
+        }),
+    );
+    return {
+        images: results.filter((r): r is StackImage => typeof r !== "string"),
+        problems: results.filter((r): r is string => typeof r === "string"),
+    };
 }

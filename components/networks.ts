@@ -7,7 +7,7 @@ export interface NetworksArgs {
     /** Docker labels put on both networks. */
     readonly labels: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Network driver of the stack's runtime. */
-    readonly driver: "bridge";
+    readonly driver: "bridge" | "overlay";
 }
 
 /**
@@ -25,12 +25,12 @@ export class Networks extends pulumi.ComponentResource {
 
         const publicNetwork = new docker.Network(
             `${name}-public`,
-            { name: pulumi.interpolate`${args.prefix}-public`, driver: args.driver, internal: false, labels },
+            { name: pulumi.interpolate`${args.prefix}-public`, driver: args.driver, internal: false, labels, ...swarmScoped(args.driver) },
             { parent: this, deleteBeforeReplace: true },
         );
         const internalNetwork = new docker.Network(
             `${name}-internal`,
-            { name: pulumi.interpolate`${args.prefix}-internal`, driver: args.driver, internal: true, labels },
+            { name: pulumi.interpolate`${args.prefix}-internal`, driver: args.driver, internal: true, labels, ...swarmScoped(args.driver) },
             { parent: this, deleteBeforeReplace: true },
         );
 
@@ -38,4 +38,9 @@ export class Networks extends pulumi.ComponentResource {
         this.internalNetworkName = internalNetwork.name;
         this.registerOutputs({ publicNetworkName: this.publicNetworkName, internalNetworkName: this.internalNetworkName });
     }
+}
+
+/** An overlay network lets plain containers (the entry proxy, one-shot tasks) join the Swarm services on it. */
+function swarmScoped(driver: NetworksArgs["driver"]): { attachable?: boolean } {
+    return driver === "overlay" ? { attachable: true } : {};
 }

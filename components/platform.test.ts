@@ -341,7 +341,13 @@ describe("production", () => {
         const backup = mocks.named("ade-database-backup").inputs;
         expect(backup["create"]).to.match(/^bash ".*components\/db-backup\.sh"$/);
         const env = backup["environment"] as Record<string, string>;
-        expect(env).to.include({ ADE_DB_CONTAINER: "ade-production-postgres", ADE_DB_NAME: "ade", ADE_DB_USER: "ade", ADE_BACKUP_RETENTION: "14" });
+        expect(env).to.include({
+            ADE_DB_LABELS: "ade.project=ade ade.stack=production ade.service=postgres",
+            ADE_BACKUP_NAME: "ade-production-postgres",
+            ADE_DB_NAME: "ade",
+            ADE_DB_USER: "ade",
+            ADE_BACKUP_RETENTION: "14",
+        });
         expect(env["ADE_BACKUP_DIR"]).to.match(/\/backups\/production$/);
         expect(isSecretValue(backup["triggers"])).to.equal(true);
     });

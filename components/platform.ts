@@ -13,7 +13,7 @@ import { HealthTarget, HealthVerification } from "./healthVerification";
 import { Monitoring } from "./monitoring";
 import { Networks } from "./networks";
 import { Images } from "./images";
-import { containersRuntime } from "./runtime";
+import { Runtime, runtimeFor } from "./runtime";
 
 export interface PlatformArgs {
     readonly project: string;
@@ -57,9 +57,14 @@ export class Platform extends pulumi.ComponentResource {
         const labels = { "ade.project": args.project, "ade.stack": args.stack, "ade.environment": c.environment };
         const defaults = { labels, logging: c.logging };
         const hardened = c.security.hardened;
-        const runtime = containersRuntime(prefix);
+        const runtime = runtimeFor(c.runtime, prefix, {
+            dataNodeConstraints: [`node.labels.${c.swarm.dataNodeLabel} == true`],
+            updateMonitorSeconds: c.swarm.updateMonitorSeconds,
+            drainSeconds: c.swarm.drainSeconds,
+            secretSalt: `${args.project}:${args.stack}`,
+        });
 
-        const images = this.resolveImages(name, args);
+        const images = this.resolveImages(name, args, runtime.imagesBy);
         const networks = new Networks(`${name}-networks`, { prefix, labels, driver: runtime.networkDriver }, { parent: this });
 
         const database = new Database(
@@ -67,7 +72,7 @@ export class Platform extends pulumi.ComponentResource {
             {
                 prefix,
                 runtime,
-                image: images.id("images.postgres"),
+                image: images.image("images.postgres"),
                 databaseName: c.database.name,
                 user: c.database.user,
                 password: secrets.databasePassword,
@@ -95,8 +100,8 @@ export class Platform extends pulumi.ComponentResource {
         };
         // Only the application waits, and only for the database; everything else starts at once.
         const services = Object.entries(c.services).map(([serviceName, s]) => {
-            const image = images.id(s.build === undefined ? `services.${serviceName}.image` : `services.${serviceName}.build`);
-            const service = runtime.run(`${name}-${serviceName}`, applicationWorkload(serviceName, s, image, application), {
+            const image = images.image(`services.${serviceName}.${s.build !== undefined ? "build" : s.image !== undefined ? "image" : "release"}`);
+            const service = runtime.run(`${name}-${serviceName}`, applicationWorkload(serviceName, s, image, runtime.drainSeconds, application), {
                 parent: this,
                 dependsOn: s.database ? [database] : [],
             });
@@ -108,7 +113,7 @@ export class Platform extends pulumi.ComponentResource {
             `${name}-exporters`,
             {
                 runtime,
-                images: { postgresExporter: images.id("images.postgresExporter"), nodeExporter: images.id("images.nodeExporter") },
+                images: { postgresExporter: images.image("images.postgresExporter"), nodeExporter: images.image("images.nodeExporter") },
                 database: { host: database.host, port: database.port, name: c.database.name, user: c.database.user, password: secrets.databasePassword },
                 internalNetworkName: networks.internalNetworkName,
                 publicNetworkName: networks.publicNetworkName,
@@ -128,9 +133,10 @@ export class Platform extends pulumi.ComponentResource {
                 project: args.project,
                 stack: args.stack,
                 environment: c.environment,
-                images: { prometheus: images.id("images.prometheus"), grafana: images.id("images.grafana"), alertmanager: images.id("images.alertmanager") },
+                images: { prometheus: images.image("images.prometheus"), grafana: images.image("images.grafana"), alertmanager: images.image("images.alertmanager") },
                 networkName: networks.publicNetworkName,
-                targets: scrapeTargets(c.services),
+                // The runtime's own parts (Swarm's entry proxy) are scraped too.
+                targets: scrapeTargets(c.services, runtime.discovery, runtime.scrapeTargets),
                 alerts: { thresholds: m.alerts, ...watchedServices(c) },
                 prometheus: m.prometheus,
                 alertmanager: {
@@ -157,7 +163,7 @@ export class Platform extends pulumi.ComponentResource {
                   `${name}-devtools`,
                   {
                       runtime,
-                      dbAdminImage: images.id("images.dbAdmin"),
+                      dbAdminImage: images.image("images.dbAdmin"),
                       dbAdminHostPort: c.debug.dbAdmin.hostPort,
                       internalNetworkName: networks.internalNetworkName,
                       publicNetworkName: networks.publicNetworkName,
@@ -167,18 +173,22 @@ export class Platform extends pulumi.ComponentResource {
               )
             : undefined;
 
-        const prometheusUrl = `http://127.0.0.1:${c.monitoring.prometheus.hostPort}`;
+        // Swarm's entry proxy publishes every service's port; plain containers publish their own.
+        const entry = runtime.publish(`${name}-entry`, { networkName: networks.publicNetworkName, proxyImage: images.has("images.proxy") ? images.image("images.proxy") : "", hardened, ...defaults }, { parent: this });
+
+        const probe = c.healthCheck.address;
+        const prometheusUrl = `http://${probe}:${c.monitoring.prometheus.hostPort}`;
         const targets: HealthTarget[] = [
             ...services.flatMap(({ serviceName, config: s }) => [
-                { name: serviceName, url: `http://127.0.0.1:${s.hostPort}${s.healthPath}` },
-                ...(s.readyPath === null ? [] : [{ name: `${serviceName} (ready)`, url: `http://127.0.0.1:${s.hostPort}${s.readyPath}` }]),
+                { name: serviceName, url: `http://${probe}:${s.hostPort}${s.healthPath}` },
+                ...(s.readyPath === null ? [] : [{ name: `${serviceName} (ready)`, url: `http://${probe}:${s.hostPort}${s.readyPath}` }]),
             ]),
             { name: "prometheus", url: `${prometheusUrl}/-/healthy` },
-            { name: "alertmanager", url: `http://127.0.0.1:${m.alertmanager.hostPort}/-/healthy` },
-            { name: "grafana", url: `http://127.0.0.1:${c.monitoring.grafana.hostPort}/api/health` },
+            { name: "alertmanager", url: `http://${probe}:${m.alertmanager.hostPort}/-/healthy` },
+            { name: "grafana", url: `http://${probe}:${c.monitoring.grafana.hostPort}/api/health` },
             { name: "scrape targets", url: `${prometheusUrl}/api/v1/targets`, kind: "prometheus-targets" },
         ];
-        if (devTools !== undefined) targets.push({ name: "dbadmin", url: `http://127.0.0.1:${c.debug.dbAdmin.hostPort}/` });
+        if (devTools !== undefined) targets.push({ name: "dbadmin", url: `http://${probe}:${c.debug.dbAdmin.hostPort}/` });
         const health = new HealthVerification(
             `${name}-health`,
             {
@@ -187,15 +197,18 @@ export class Platform extends pulumi.ComponentResource {
                 intervalSeconds: c.healthCheck.intervalSeconds,
                 requestTimeoutSeconds: c.healthCheck.requestTimeoutSeconds,
                 triggers: pulumi
-                    .all([pulumi.all(services.map((s) => s.service.revision)), monitoring.containerIds, exporters.containerIds, devTools?.containerId ?? ""])
-                    .apply(([own, monitored, exported, tools]) => [...own, ...monitored, ...exported, tools]),
+                    .all([pulumi.all(services.map((s) => s.service.revision)), monitoring.containerIds, exporters.containerIds, devTools?.containerId ?? "", entry?.revision ?? ""])
+                    .apply(([own, monitored, exported, tools, proxy]) => [...own, ...monitored, ...exported, tools, ...(proxy === "" ? [] : [proxy])]),
             },
-            { parent: this, dependsOn: [database, ...services.map((s) => s.service.resource), monitoring, exporters, ...(devTools ? [devTools] : [])] },
+            {
+                parent: this,
+                dependsOn: [database, ...services.map((s) => s.service.resource), monitoring, exporters, ...(devTools ? [devTools] : []), ...(entry ? [entry.resource] : [])],
+            },
         );
 
         this.environment = pulumi.output(c.environment);
         this.version = pulumi.output(c.version);
-        this.serviceUrls = pulumi.output(Object.fromEntries(services.map(({ serviceName, config: s }) => [serviceName, `http://127.0.0.1:${s.hostPort}`])));
+        this.serviceUrls = pulumi.output(Object.fromEntries(services.map(({ serviceName, config: s }) => [serviceName, `http://${probe}:${s.hostPort}`])));
         this.prometheusUrl = monitoring.prometheusUrl;
         this.alertmanagerUrl = monitoring.alertmanagerUrl;
         this.grafanaUrl = monitoring.grafanaUrl;
@@ -227,10 +240,10 @@ export class Platform extends pulumi.ComponentResource {
      * The stack's images as resources, resolved before any container that uses
      * them is replaced: pulled (or found locally), or built from source.
      */
-    private resolveImages(name: string, args: PlatformArgs): { id(key: string): pulumi.Output<string> } {
+    private resolveImages(name: string, args: PlatformArgs, by: Runtime["imagesBy"]): { image(key: string): pulumi.Output<string>; has(key: string): boolean } {
         const c = args.config;
         const byKey = new Map(args.images.map((i) => [i.key, i]));
-        const resourceName = (key: string) => key.replace(/^images\./, "").replace(/^services\.([^.]+)\.(image|build)$/, "$1");
+        const resourceName = (key: string) => key.replace(/^images\./, "").replace(/^services\.([^.]+)\.(image|build|release)$/, "$1");
         const built = Object.entries(c.services).flatMap(([serviceName, s]) =>
             s.build === undefined
                 ? []
@@ -259,10 +272,11 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this },
         );
         return {
-            id: (key) => {
-                const id = images.ids[resourceName(key)];
-                if (id === undefined) throw new Error(`no image for ${key}: the config names none (a bug in Platform)`);
-                return id;
+            has: (key) => (by === "id" ? images.ids : images.refs)[resourceName(key)] !== undefined,
+            image: (key) => {
+                const image = (by === "id" ? images.ids : images.refs)[resourceName(key)];
+                if (image === undefined) throw new Error(`no image for ${key}: the config names none (a bug in Platform)`);
+                return image;
             },
         };
     }

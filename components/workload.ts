@@ -92,6 +92,17 @@ export interface WorkloadSpec extends WorkloadDefaults {
     readonly hardened?: boolean;
     /** Paths that stay writable (tmpfs) when the root filesystem is read-only. */
     readonly writablePaths?: readonly string[];
+    /** Signal that asks the service to stop gracefully; the image's (SIGTERM) when absent. */
+    readonly stopSignal?: string;
+    /** HTTP path that answers 200 while the service should get requests: what a proxy in front checks. */
+    readonly readinessPath?: string;
+    /** How many instances run at once where the runtime can run several; 1 by default. */
+    readonly replicas?: number;
+    /**
+     * The service keeps its data on a named volume (`volumes`): one instance, on the
+     * host that holds the volume, stopped before its replacement starts.
+     */
+    readonly stateful?: boolean;
 }
 
 /** Docker's list form of a label map. */

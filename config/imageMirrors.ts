@@ -74,12 +74,18 @@ export interface StackImage {
 
 /** Every image the stack's config makes it run, by config key, after the machine's mirrors. */
 export function stackImages(
-    c: { readonly images: Readonly<Record<string, string>>; readonly services: Readonly<Record<string, { readonly image?: string; readonly build?: unknown }>>; readonly debug: { readonly dbAdmin: { readonly enabled: boolean } } },
+    c: {
+        readonly images: Readonly<Record<string, string>>;
+        readonly services: Readonly<Record<string, { readonly image?: string; readonly build?: unknown }>>;
+        readonly debug: { readonly dbAdmin: { readonly enabled: boolean } };
+        readonly runtime: string;
+    },
     mirrors: ImageMirrors,
 ): StackImage[] {
     const used = Object.entries(c.images).filter(([name]) => {
         if (name === "dbAdmin") return c.debug.dbAdmin.enabled;
         if (name === "appBase") return Object.values(c.services).some((s) => s.build !== undefined);
+        if (name === "proxy") return c.runtime === "swarm";
         return true;
     });
     const images = used.map(([name, configured]) => ({ key: `images.${name}`, configured }));

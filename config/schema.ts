@@ -28,6 +28,8 @@ function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
 }
 
 export const ENVIRONMENTS = ["development", "testing", "production"] as const;
+
+export const RUNTIMES = ["containers", "swarm"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
 /** Secrets the platform needs; each is a Pulumi secret (`pulumi config set --secret`). */
@@ -125,9 +127,15 @@ const serviceSchema = z
         env: field(z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an environment variable name like LOG_FORMAT" }), z.string()).default({}), {
             description: "extra non-secret environment variables",
         }),
+        replicas: field(z.number().int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).max(20, { error: "must be at most 20" }).default(1), {
+            description: "instances of the service running at once (the swarm runtime; the containers runtime runs one)",
+            envSpecific: true,
+        }),
         ...limits,
     })
-    .refine((s) => (s.image === undefined) !== (s.build === undefined), { error: "needs exactly one of `image` or `build`" });
+    .refine((s) => s.image === undefined || s.build === undefined, {
+        error: "takes `image` or `build`, not both (with neither it runs the image `ade release` made of it for the stack's version)",
+    });
 
 export const stackConfigSchema = z
     .strictObject({
@@ -147,6 +155,7 @@ export const stackConfigSchema = z
                     prometheus: imageRef().default("prom/prometheus:v2.53.2"),
                     grafana: imageRef().default("grafana/grafana:11.2.2"),
                     dbAdmin: imageRef().default("adminer:4.8.1"),
+                    proxy: imageRef().default("haproxy:2.6.12"),
                     alertmanager: imageRef().default("prom/alertmanager:v0.25.0"),
                     postgresExporter: imageRef().default("quay.io/prometheuscommunity/postgres-exporter:v0.11.1"),
                     nodeExporter: imageRef().default("prom/node-exporter:v1.5.0"),
@@ -292,12 +301,70 @@ export const stackConfigSchema = z
                 .prefault({}),
             { description: "json-file log rotation of every container" },
         ),
+        runtime: field(z.enum(RUNTIMES, { error: `must be one of ${RUNTIMES.join(", ")}` }).default("containers"), {
+            description: "what runs the services: containers on one Docker engine (a fast single-host loop) or Docker Swarm (replicas, several nodes, updates without downtime)",
+            envSpecific: true,
+        }),
+        swarm: field(
+            z
+                .strictObject({
+                    updateMonitorSeconds: z.number().int().min(1, { error: "must be at least 1 second" }).max(120, { error: "must be at most 120 seconds" }).default(10),
+                    drainSeconds: z.number().int().min(0, { error: "must be 0 or more seconds" }).max(30, { error: "must be at most 30 seconds" }).default(3),
+                    dataNodeLabel: z
+                        .string()
+                        .regex(/^[a-z][a-z0-9._-]{0,62}$/, { error: "must be a node label name such as ade.data" })
+                        .default("ade.data"),
+                })
+                .prefault({}),
+            {
+                description:
+                    "the swarm runtime: how long an update watches a new task before Swarm rolls a failure back, how long the application drains on stop, and the node label (true) of the node that holds the database's volume",
+                envSpecific: true,
+            },
+        ),
+        dockerHost: field(
+            z
+                .string()
+                .regex(/^(unix|tcp|ssh):\/\/\S+$/, { error: "must be a Docker host such as unix:///var/run/docker.sock, tcp://10.0.0.2:2376 or ssh://deploy@manager" })
+                .optional(),
+            {
+                description:
+                    "the Docker engine the stack deploys to (for the swarm runtime, a Swarm manager); the local engine, or DOCKER_HOST, when absent. Its published ports must be reachable at healthCheck.address from where the deploy runs",
+                envSpecific: true,
+            },
+        ),
+        registry: field(
+            z
+                .strictObject({
+                    address: z.string().regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[0-9]{1,5})?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, {
+                        error: "must be a registry address such as 127.0.0.1:5000 or ghcr.io/acme",
+                    }),
+                    username: z.string().min(1).optional(),
+                })
+                .optional(),
+            {
+                description:
+                    "where `ade release` pushes the application's images and where stacks pull them from, pinned by digest; absent, released images stay on the Docker host that made them. A password goes in the secret registryPassword",
+            },
+        ),
+        releases: field(
+            z
+                .strictObject({
+                    keep: z.number().int({ error: "must be a whole number" }).min(1, { error: "must keep at least 1 release" }).default(10),
+                })
+                .prefault({}),
+            { description: "how many of the newest releases `ade release` keeps (images locally and in the registry); never one a stack runs or could roll back to" },
+        ),
         healthCheck: field(
             z
                 .strictObject({
                     deadlineSeconds: z.number().int().min(1, { error: "must be at least 1 second" }).default(120),
                     intervalSeconds: z.number().min(0.1, { error: "must be at least 0.1 seconds" }).default(2),
                     requestTimeoutSeconds: z.number().min(0.1, { error: "must be at least 0.1 seconds" }).default(3),
+                    address: field(bindAddress().default("127.0.0.1"), {
+                        description: "address the services' published ports are probed at from where the deploy runs (the Docker host's, for a remote one)",
+                        envSpecific: true,
+                    }),
                 })
                 .prefault({}),
             { description: "health verification after every update" },
@@ -314,6 +381,18 @@ export const stackConfigSchema = z
                 path: ["services"],
                 message: `must have at most one public service (got ${publicServices.map(([n]) => n).join(", ")})`,
             });
+        }
+        if (c.runtime === "containers") {
+            for (const [name, s] of Object.entries(c.services)) {
+                if (s.replicas > 1) {
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["services", name, "replicas"],
+                        message: `is more than 1, which only the swarm runtime runs (set runtime to swarm, or replicas to 1) (got ${s.replicas})`,
+                        input: s.replicas,
+                    });
+                }
+            }
         }
         if (c.environment !== "development" && c.database.hostPort !== undefined) {
             ctx.addIssue({
@@ -360,6 +439,6 @@ export function publishedPorts(c: Pick<StackConfig, "services" | "database" | "m
 }
 
 /** Top-level keys whose stack value is a plain string (the rest are JSON). */
-export const STRING_KEYS: ReadonlySet<string> = new Set(["environment", "version"]);
+export const STRING_KEYS: ReadonlySet<string> = new Set(["environment", "version", "runtime", "dockerHost"]);
 
 export const CONFIG_KEYS: readonly string[] = Object.keys(stackConfigSchema.shape);

@@ -93,16 +93,24 @@ const cases: Case[] = [
         title: "an unknown top-level key",
         mutate: (v) => (v.replicas = 3),
         problems: [
-            "replicas: unknown key (allowed: environment, version, images, services, database, monitoring, debug, security, logging, healthCheck, databasePassword, grafanaAdminPassword, appSecretKey, alertWebhookToken; remove it with: pulumi config rm replicas --stack production)",
+            "replicas: unknown key (allowed: environment, version, images, services, database, monitoring, debug, security, logging, runtime, swarm, dockerHost, registry, releases, healthCheck, databasePassword, grafanaAdminPassword, appSecretKey, alertWebhookToken; remove it with: pulumi config rm replicas --stack production)",
         ],
     },
     {
         title: "an unknown key inside a service",
-        mutate: (v) => (v.services.api.replicas = 2),
+        mutate: (v) => (v.services.api.scale = 2),
         problems: [
-            "services.api.replicas: unknown key (allowed: image, build, port, hostPort, bindAddress, public, healthPath, readyPath, metricsPath, database, secrets, env, memoryMb, cpus)",
+            "services.api.scale: unknown key (allowed: image, build, port, hostPort, bindAddress, public, healthPath, readyPath, metricsPath, database, secrets, env, replicas, memoryMb, cpus)",
         ],
     },
+    {
+        title: "replicas on the containers runtime",
+        mutate: (v) => ((v.runtime = "containers"), (v.services.api.replicas = 2)),
+        problems: ["services.api.replicas: is more than 1, which only the swarm runtime runs (set runtime to swarm, or replicas to 1) (got 2)"],
+    },
+    { title: "an unknown runtime", mutate: (v) => (v.runtime = "kubernetes"), problems: ['runtime: must be one of containers, swarm (got "kubernetes")'] },
+    { title: "a registry that is not an address", mutate: (v) => (v.registry = { address: "https://ghcr.io" }), problems: ['registry.address: must be a registry address such as 127.0.0.1:5000 or ghcr.io/acme (got "https://ghcr.io")'] },
+    { title: "keeping no release", mutate: (v) => (v.releases = { keep: 0 }), problems: ["releases.keep: must keep at least 1 release (got 0)"] },
     {
         title: "an unknown key inside grafana",
         mutate: (v) => (v.monitoring.grafana.theme = "dark"),
@@ -119,11 +127,10 @@ const cases: Case[] = [
     { title: "services given as a list", mutate: (v) => (v.services = ["api"]), problems: ['services: must be a record (got array ["api"])'] },
     { title: "no services", mutate: (v) => (v.services = {}), problems: ["services: must declare at least one service (got {})"] },
     { title: "a bad service name", mutate: (v) => (v.services = { Api: v.services.api }), problems: ['services.Api: must be a lowercase name like api (got an object)'] },
-    { title: "a service with neither image nor build", mutate: (v) => delete v.services.api.build, problems: ["services.api: needs exactly one of `image` or `build` (got an object)"] },
     {
         title: "a service with both image and build",
-        mutate: (v) => (v.services.api.image = "ade/api:1.0.0"),
-        problems: ["services.api: needs exactly one of `image` or `build` (got an object)"],
+        mutate: (v) => ((v.services.api.image = "ade/api:1.0.0"), (v.services.api.build = { context: "app" })),
+        problems: ["services.api: takes `image` or `build`, not both (with neither it runs the image `ade release` made of it for the stack's version) (got an object)"],
     },
     { title: "a malformed image reference", mutate: (v) => (v.images = { postgres: "Postgres 15" }), problems: ['images.postgres: must be a Docker image reference such as postgres:15.8 (got "Postgres 15")'] },
     { title: "a bind address that is not an address", mutate: (v) => (v.services.api.bindAddress = "everywhere"), problems: ['services.api.bindAddress: must be an IPv4 address such as 127.0.0.1 (got "everywhere")'] },

@@ -150,6 +150,11 @@ export function writeFiles(changes: readonly FileChange[], hooks: WriteHooks = {
     };
 }
 
+/** Refuses, as `writeFiles` would, any of `files` it could not replace (made read-only, a directory): for commands that check before long work. */
+export function checkWritable(files: readonly string[]): void {
+    for (const file of files) planTarget({ file, text: "" });
+}
+
 /** Replaces one file atomically (see `writeFiles`). */
 export function writeFileAtomic(file: string, text: string): void {
     writeFiles([{ file, text }]);

@@ -50,7 +50,7 @@ describe("Prometheus configuration", () => {
 
     it("scrapes every service that exposes metrics, then the monitoring stack, then the platform's other parts", () => {
         const proxy = { job: "proxy", address: "proxy:8404", metricsPath: "/metrics" };
-        expect(scrapeTargets(services, [proxy])).to.deep.equal([
+        expect(scrapeTargets(services, "static", [proxy])).to.deep.equal([
             { job: "api", address: "api:8080", metricsPath: "/metrics" },
             { job: "worker", address: "worker:9000", metricsPath: "/internal/metrics" },
             { job: "prometheus", address: "localhost:9090", metricsPath: "/metrics" },
@@ -60,6 +60,22 @@ describe("Prometheus configuration", () => {
             { job: "node-exporter", address: "node-exporter:9100", metricsPath: "/metrics" },
             proxy,
         ]);
+    });
+
+    it("finds every instance of a service, and the node exporter of every host, through DNS under Swarm", () => {
+        const found = scrapeTargets(services, "dns");
+        expect(found.filter((t) => t.dns !== undefined).map((t) => [t.job, t.dns])).to.deep.equal([
+            ["api", { name: "tasks.api", port: 8080 }],
+            ["worker", { name: "tasks.worker", port: 9000 }],
+            ["node-exporter", { name: "tasks.node-exporter", port: 9100 }],
+        ]);
+        const written = parse(config({ targets: found })) as { scrape_configs: Record<string, unknown>[] };
+        expect(written.scrape_configs.find((j) => j["job_name"] === "node-exporter")).to.deep.equal({
+            job_name: "node-exporter",
+            metrics_path: "/metrics",
+            dns_sd_configs: [{ names: ["tasks.node-exporter"], type: "A", port: 9100, refresh_interval: "5s" }],
+            relabel_configs: [{ target_label: "service", replacement: "node-exporter" }],
+        });
     });
 
     it("writes one job per target labelled with its service, the stack as external labels, and alerts to Alertmanager", () => {

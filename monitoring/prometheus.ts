@@ -12,6 +12,8 @@ export interface ScrapeTarget {
     /** `host:port` as seen from the Prometheus container. */
     readonly address: string;
     readonly metricsPath: string;
+    /** Every instance found through DNS (`tasks.<service>` under Swarm) instead of the one address. */
+    readonly dns?: { readonly name: string; readonly port: number };
 }
 
 export interface PrometheusConfigArgs {
@@ -44,17 +46,27 @@ export const MONITORING_TARGETS: readonly ScrapeTarget[] = [
 
 /**
  * Scrape targets: the declared services that expose metrics, then the
- * monitoring stack, then `extra`: the platform's other parts (a reverse proxy
- * in front of the services adds its target here).
+ * monitoring stack, then `extra`: the platform's other parts (the runtime's
+ * entry proxy in front of the services).
  */
 export function scrapeTargets(
     services: Readonly<Record<string, { port: number; metricsPath: string | null }>>,
+    discovery: "static" | "dns" = "static",
     extra: readonly ScrapeTarget[] = [],
 ): ScrapeTarget[] {
     const fromServices = Object.entries(services)
         .filter((entry): entry is [string, { port: number; metricsPath: string }] => entry[1].metricsPath !== null)
-        .map(([name, s]) => ({ job: name, address: `${name}:${s.port}`, metricsPath: s.metricsPath }));
-    return [...fromServices, ...MONITORING_TARGETS, ...extra];
+        .map(([name, s]) => ({
+            job: name,
+            address: `${name}:${s.port}`,
+            metricsPath: s.metricsPath,
+            ...(discovery === "dns" ? { dns: { name: `tasks.${name}`, port: s.port } } : {}),
+        }));
+    // One node exporter runs on every host: under DNS discovery, each of them is scraped.
+    const monitoring = MONITORING_TARGETS.map((t) =>
+        discovery === "dns" && t.job === "node-exporter" ? { ...t, dns: { name: "tasks.node-exporter", port: NODE_EXPORTER_PORT } } : t,
+    );
+    return [...fromServices, ...monitoring, ...extra];
 }
 
 export function prometheusConfig(args: PrometheusConfigArgs): string {
@@ -67,10 +79,15 @@ export function prometheusConfig(args: PrometheusConfigArgs): string {
         alerting: { alertmanagers: [{ static_configs: [{ targets: [args.alertmanager] }] }] },
         rule_files: [args.rulesFile],
         // `service` names the container a series comes from: alerts are grouped and silenced by it.
-        scrape_configs: args.targets.map((t) => ({
-            job_name: t.job,
-            metrics_path: t.metricsPath,
-            static_configs: [{ targets: [t.address], labels: { service: t.job } }],
-        })),
+        scrape_configs: args.targets.map((t) =>
+            t.dns === undefined
+                ? { job_name: t.job, metrics_path: t.metricsPath, static_configs: [{ targets: [t.address], labels: { service: t.job } }] }
+                : {
+                      job_name: t.job,
+                      metrics_path: t.metricsPath,
+                      dns_sd_configs: [{ names: [t.dns.name], type: "A", port: t.dns.port, refresh_interval: "5s" }],
+                      relabel_configs: [{ target_label: "service", replacement: t.job }],
+                  },
+        ),
     });
 }

@@ -71,6 +71,7 @@ describe("promotion: the schema's environment-specific fields", () => {
             "images",
             "services.<name>.hostPort",
             "services.<name>.bindAddress",
+            "services.<name>.replicas",
             "services.<name>.memoryMb",
             "services.<name>.cpus",
             "database.hostPort",
@@ -96,6 +97,10 @@ describe("promotion: the schema's environment-specific fields", () => {
             "monitoring.grafana.cpus",
             "debug",
             "security",
+            "runtime",
+            "swarm",
+            "dockerHost",
+            "healthCheck.address",
         ]);
     });
 

@@ -14,14 +14,15 @@ export function withChangelogEntry(existing: string | undefined, version: string
     return `${text.slice(0, first)}${entry}\n${text.slice(first)}`;
 }
 
-/** The description of `version`'s changelog entry, or undefined when it has none. Pure. */
+/** The description of `version`'s changelog entry (its first paragraph, before the image list), or undefined when it has none. Pure. */
 export function changelogDescription(text: string, version: string): string | undefined {
     const lines = text.split("\n");
     const heading = lines.findIndex((l) => l.startsWith(`## ${version} `) || l === `## ${version}`);
     if (heading === -1) return undefined;
     const next = lines.findIndex((l, i) => i > heading && l.startsWith("## "));
     const body = lines.slice(heading + 1, next === -1 ? undefined : next).join("\n").trim();
-    return body === "" ? undefined : body.replace(/\s+/g, " ");
+    const first = body.split(/\n\s*\n/)[0] ?? "";
+    return first === "" ? undefined : first.replace(/\s+/g, " ");
 }
 
 export function readChangelog(root: string): string | undefined {

@@ -1,6 +1,6 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
-import { findRollbackTarget, HistoryEntry, historyTable, nonSecretConfig, parseReleases, pinReleaseImages, Release, RollbackRequest, VerificationRecord } from "./history";
+import { findRollbackTarget, HistoryEntry, historyTable, nonSecretConfig, parseReleases, Release, RollbackRequest, VerificationRecord } from "./history";
 import { readAllHistory } from "../cli/deployment";
 
 const services = (context: string) => JSON.stringify({ api: { build: { context }, hostPort: 18080 } });
@@ -129,27 +129,6 @@ describe("release history", () => {
         const entry = ENTRIES[3];
         if (entry === undefined) throw new Error("fixture");
         expect(nonSecretConfig(entry, "ade")).to.deep.equal({ environment: "development", services: services("app"), version: "1.1.0" });
-    });
-
-    it("pins every built service to the image its release built and keeps what it replaced", () => {
-        const { services: pinned, pins } = pinReleaseImages(
-            { api: { build: { context: "app", args: {} }, hostPort: 18080 }, proxy: { image: "nginx:1.27", hostPort: 18443 } },
-            "ade",
-            "1.1.0",
-        );
-        expect(pinned).to.deep.equal({ api: { image: "ade/api:1.1.0", hostPort: 18080 }, proxy: { image: "nginx:1.27", hostPort: 18443 } });
-        expect(pins).to.deep.equal([{ service: "api", image: "ade/api:1.1.0", build: { context: "app", args: {} } }]);
-    });
-
-    it("keeps an earlier rollback's pin, with the build block it set aside, when the target was itself a rollback", () => {
-        const { services: pinned, pins } = pinReleaseImages(
-            { api: { image: "ade/api:1.0.0", hostPort: 18080 }, proxy: { image: "nginx:1.27", hostPort: 18443 } },
-            "ade",
-            "1.0.0",
-            { api: { context: "app" }, proxy: { context: "proxy" } },
-        );
-        expect(pinned).to.deep.equal({ api: { image: "ade/api:1.0.0", hostPort: 18080 }, proxy: { image: "nginx:1.27", hostPort: 18443 } });
-        expect(pins).to.deep.equal([{ service: "api", image: "ade/api:1.0.0", build: { context: "app" } }]);
     });
 
     it("renders the history as an aligned table, newest first", () => {

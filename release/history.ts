@@ -140,48 +140,6 @@ export function nonSecretConfig(entry: HistoryEntry, project: string): Record<st
     return values;
 }
 
-export interface PinnedImage {
-    readonly service: string;
-    readonly image: string;
-    /** The `build` block the pin replaced, restored by the next release. */
-    readonly build: unknown;
-}
-
-/**
- * Replaces every service's `build` with the image its release built
- * (`<project>/<service>:<version>`), so a rollback runs the image that release
- * verified instead of rebuilding today's source under yesterday's tag. A
- * service the target config already pins to one of the project's images (the
- * target was itself a rollback) keeps that pin, and its `build` block comes
- * from `knownBuilds` (the current stack file's and the ledger's), so the next
- * release can still build it from source.
- */
-export function pinReleaseImages(
-    services: Readonly<Record<string, Record<string, unknown>>>,
-    project: string,
-    version: string,
-    knownBuilds: Readonly<Record<string, unknown>> = {},
-): { services: Record<string, Record<string, unknown>>; pins: PinnedImage[] } {
-    const pins: PinnedImage[] = [];
-    const pinned = Object.fromEntries(
-        Object.entries(services).map(([name, service]) => {
-            const earlierPin = service["image"];
-            if (service["build"] === undefined) {
-                const build = knownBuilds[name];
-                if (typeof earlierPin === "string" && earlierPin.startsWith(`${project}/${name}:`) && build !== undefined) {
-                    pins.push({ service: name, image: earlierPin, build });
-                }
-                return [name, service];
-            }
-            const { build, ...rest } = service;
-            const image = `${project}/${name}:${version}`;
-            pins.push({ service: name, image, build });
-            return [name, { ...rest, image }];
-        }),
-    );
-    return { services: pinned, pins };
-}
-
 /** One line of `ade history`'s table per release, newest first. */
 export function historyTable(releases: readonly Release[]): string[] {
     const rows = releases.map((r) => [`#${r.update}`, printable(r.version ?? "-"), r.startTime.toISOString().replace("T", " ").slice(0, 19), r.result, r.health, printable(r.message)]);

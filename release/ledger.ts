@@ -1,21 +1,17 @@
 /**
  * The verification ledger `.ade/releases/<stack>.json`: which updates of a stack
- * verified healthy (its history cannot say) and which images a rollback pinned.
+ * verified healthy (its history cannot say: an update's message is written
+ * before its verification ran).
  */
 import * as path from "path";
 import { UserError } from "../core/errors";
 import { ensureDirectory, FileChange, readTextFileIfExists, writeFileAtomic } from "../core/files";
 import { printable } from "../core/text";
-import type { PinnedImage, VerificationRecord } from "./history";
+import type { VerificationRecord } from "./history";
 
-/**
- * What `ade` records next to the stack's history: which updates verified
- * healthy (history itself cannot say: an update's message is written before
- * its verification ran) and which images a rollback pinned.
- */
+/** What `ade` records next to the stack's history. */
 export interface Ledger {
     readonly verified: readonly VerificationRecord[];
-    readonly pins: readonly PinnedImage[];
 }
 
 export function ledgerPath(root: string, stack: string): string {
@@ -26,7 +22,7 @@ export function readLedger(root: string, stack: string): Ledger {
     const file = ledgerPath(root, stack);
     const keep = "it records which updates verified healthy: fix it or move it away";
     const text = readTextFileIfExists(file, { fix: keep });
-    if (text === undefined) return { verified: [], pins: [] };
+    if (text === undefined) return { verified: [] };
     let data: unknown;
     try {
         data = JSON.parse(text) as unknown;
@@ -35,15 +31,10 @@ export function readLedger(root: string, stack: string): Ledger {
     }
     const ledger = (typeof data === "object" && data !== null && !Array.isArray(data) ? data : undefined) as Partial<Record<keyof Ledger, unknown>> | undefined;
     const verified = ledger?.verified ?? [];
-    const pins = ledger?.pins ?? [];
     const wellFormed =
-        ledger !== undefined &&
-        Array.isArray(verified) &&
-        verified.every((r) => isRecord(r) && typeof r["update"] === "number" && typeof r["startTime"] === "string") &&
-        Array.isArray(pins) &&
-        pins.every((p) => isRecord(p) && typeof p["service"] === "string" && typeof p["image"] === "string");
-    if (!wellFormed) throw new UserError(`${printable(file)}: not a release ledger (expected {"verified": [...], "pins": [...]}); ${keep}`);
-    return { verified: verified as VerificationRecord[], pins: pins as PinnedImage[] };
+        ledger !== undefined && Array.isArray(verified) && verified.every((r) => isRecord(r) && typeof r["update"] === "number" && typeof r["startTime"] === "string");
+    if (!wellFormed) throw new UserError(`${printable(file)}: not a release ledger (expected {"verified": [...]}); ${keep}`);
+    return { verified: verified as VerificationRecord[] };
 }
 
 /** The ledger file with `ledger` in it, as a change to write with others. */
@@ -66,7 +57,3 @@ export function recordVerified(root: string, stack: string, record: Verification
     writeLedger(root, stack, { ...ledger, verified: [...ledger.verified.filter((r) => r.update !== record.update), record] });
 }
 
-/** The ledger with `pins` in place of the pins it had, as a change to write with the stack file. */
-export function pinsChange(root: string, stack: string, pins: readonly PinnedImage[]): FileChange {
-    return ledgerChange(root, stack, { ...readLedger(root, stack), pins });
-}

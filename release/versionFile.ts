@@ -6,9 +6,7 @@ import * as path from "path";
 import { UserError } from "../core/errors";
 import { FileChange, readTextFile } from "../core/files";
 import { printable } from "../core/text";
-import { ConfigEdit } from "../stacks/edits";
-import { readRawStackConfig, stackFileEdit } from "../stacks/stackFile";
-import { ledgerChange, readLedger } from "./ledger";
+import { stackFileEdit } from "../stacks/stackFile";
 import { parseVersion } from "./semver";
 
 export const VERSION_FILE = "VERSION";
@@ -29,24 +27,7 @@ export function versionChange(root: string, version: string): FileChange {
     return { file: path.join(root, VERSION_FILE), text: `${version}\n` };
 }
 
-/**
- * `<project>:version` set in a stack file, as changes to write together (the
- * stack file, and the ledger when pins are cleared). Services a rollback
- * pinned to an earlier release's image get their `build` back, so the new
- * version is built from the source again. Reads everything first; writes nothing.
- */
-export function stackVersionChanges(root: string, stack: string, project: string, version: string): { changes: FileChange[]; unpinned: string[] } {
-    const ledger = readLedger(root, stack);
-    const { values } = readRawStackConfig(root, stack, project);
-    const services = (values["services"] ?? {}) as Record<string, Record<string, unknown>>;
-    const edits: ConfigEdit[] = [{ kind: "set", path: ["version"], value: version }];
-    const unpinned: string[] = [];
-    for (const pin of ledger.pins) {
-        if (services[pin.service]?.["image"] !== pin.image) continue;
-        edits.push({ kind: "remove", path: ["services", pin.service, "image"] }, { kind: "set", path: ["services", pin.service, "build"], value: pin.build });
-        unpinned.push(pin.service);
-    }
-    const changes = [stackFileEdit(root, stack, project, edits)];
-    if (ledger.pins.length > 0) changes.push(ledgerChange(root, stack, { ...ledger, pins: [] }));
-    return { changes, unpinned };
+/** `<project>:version` set in a stack file, as a change to write with the others of a release. Reads first; writes nothing. */
+export function stackVersionChange(root: string, stack: string, project: string, version: string): FileChange {
+    return stackFileEdit(root, stack, project, [{ kind: "set", path: ["version"], value: version }]);
 }

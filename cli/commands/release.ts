@@ -1,25 +1,37 @@
 /**
- * `ade release <major|minor|patch> "<description>"`: bumps the version (VERSION
- * and the development stack's `<project>:version`), adds a CHANGELOG.md entry
- * and, inside a git work tree, commits exactly those files and tags `v<version>`.
+ * `ade release <major|minor|patch> "<description>"`: makes a release once.
+ * It builds each service the development stack builds from source into
+ * `<registry>/<project>/<service>:<version>`, pushes it when the stack names a
+ * registry, and records each image's digest in releases.json and CHANGELOG.md;
+ * it bumps VERSION and the development stack's version, and inside a git work
+ * tree commits exactly those files and tags `v<version>`. Testing and
+ * production then run exactly these images (`ade promote`, `ade deploy`).
+ * Releases beyond the newest `releases.keep` lose their images, never one a
+ * stack runs or could roll back to.
  *
- * Other people's uncommitted work elsewhere in the tree is left alone (the
- * commit takes only the release's files); release refuses when one of its own
- * files already has uncommitted changes, because the commit would take them too.
+ * Everything is read and checked, and the images built, before the first file
+ * is written: a failure anywhere leaves every file as it was.
  */
 import { Command } from "commander";
 import * as path from "path";
-import { changelogChange, CHANGELOG_FILE, releaseMessage } from "../../release/changelog";
-import { VERSION_FILE } from "../../release/versionFile";
-import { stackFilePath } from "../../stacks/stackFile";
-import { commitAndTag, gitTopLevel, tagExists, uncommitted } from "../../release/git";
-import { parseReleaseLevel } from "../../release/semver";
+import { readImageMirrors, mirrored } from "../../config/imageMirrors";
+import { formatProblems, validateStackConfig } from "../../config/validate";
 import { UserError } from "../../core/errors";
-import { writeFiles } from "../../core/files";
+import { checkWritable, FileChange, readTextFileIfExists, writeFiles } from "../../core/files";
 import { withProjectLock } from "../../core/lock";
 import { printable } from "../../core/text";
-import { escaping, print } from "../output";
-import { projectRoot, requireKnownStack } from "../workspace";
+import { buildReleaseImages, ImageToBuild, removeLocalImage } from "../../release/build";
+import { changelogChange, CHANGELOG_FILE, releaseMessage } from "../../release/changelog";
+import { commitAndTag, gitTopLevel, tagExists, uncommitted } from "../../release/git";
+import { readLedger } from "../../release/ledger";
+import { findRecord, parseRecords, ReleaseRecord, releaseImageRef, RELEASES_FILE, serializeRecords, withRecord } from "../../release/records";
+import { deleteManifest } from "../../release/registry";
+import { retentionPlan } from "../../release/retention";
+import { parseReleaseLevel } from "../../release/semver";
+import { VERSION_FILE } from "../../release/versionFile";
+import { projectName, readRawStackConfig, stackFilePath } from "../../stacks/stackFile";
+import { escaping, print, Write } from "../output";
+import { knownStacks, otherStacks, projectRoot, requireKnownStack } from "../workspace";
 import { describeBump, planVersionBump, RELEASE_STACK } from "./version";
 
 export interface ReleaseOptions {
@@ -31,11 +43,14 @@ export interface ReleaseOptions {
     /** Commit and tag when inside a git work tree; true by default. */
     readonly git?: boolean;
     readonly write?: (text: string) => void;
+    /** What builds and pushes the images; the docker CLI by default (tests give another). */
+    readonly build?: typeof buildReleaseImages;
 }
 
 export interface ReleaseResult {
     readonly version: string;
     readonly tag: string | undefined;
+    readonly record: ReleaseRecord;
 }
 
 export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
@@ -48,12 +63,21 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
     const root = options.root ?? projectRoot();
     requireKnownStack(root, RELEASE_STACK);
     const write = options.write === undefined ? print : escaping(options.write);
-    return withProjectLock(root, `ade release ${level}`, () => {
-        // Everything is read and computed before the first write: a bad file anywhere leaves every file as it was.
+    return withProjectLock(root, `ade release ${level}`, async () => {
+        const project = projectName(root);
         const bump = planVersionBump(root, level);
         const next = bump.to;
         const tag = `v${next}`;
-        const files = [path.join(root, VERSION_FILE), path.join(root, CHANGELOG_FILE), stackFilePath(root, RELEASE_STACK)];
+        const date = options.date ?? new Date().toISOString().slice(0, 10);
+        const dev = developmentConfig(root, project);
+        const registry = dev.registry?.address;
+        const records = readRecords(root);
+        if (findRecord(records, next) !== undefined) throw new UserError(`${RELEASES_FILE} already records release ${next}: bump past it (edit ${VERSION_FILE}) or remove that record`);
+        const toBuild = imagesToBuild(root, project, next, dev);
+        if (toBuild.length === 0) throw new UserError(`${RELEASE_STACK} builds no service from source (no services.<name>.build), so there is nothing to release`);
+        const inUse = versionsInUse(root, project);
+
+        const files = [path.join(root, VERSION_FILE), path.join(root, CHANGELOG_FILE), stackFilePath(root, RELEASE_STACK), path.join(root, RELEASES_FILE)];
         const top = options.git === false ? undefined : gitTopLevel(root);
         if (top !== undefined) {
             const dirty = uncommitted(top, files);
@@ -62,9 +86,21 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
             }
             if (tagExists(top, tag)) throw new UserError(`git tag ${tag} already exists: release ${next} was made before; bump past it (edit ${VERSION_FILE}) or delete the tag`);
         }
-        const changelog = changelogChange(root, next, options.date ?? new Date().toISOString().slice(0, 10), description);
 
-        const written = writeFiles([...bump.changes, changelog]);
+        checkWritable(files);
+        write(`release ${next}: building ${toBuild.map((i) => i.service).join(", ")} once${registry === undefined ? " (no registry: the images stay on this Docker host)" : `, pushing to ${registry}`}\n`);
+        const images = await (options.build ?? buildReleaseImages)(toBuild, { push: registry !== undefined, progress: (line) => write(`  ${line}\n`) });
+        const record: ReleaseRecord = { version: next, date, description, ...(registry === undefined ? {} : { registry }), images };
+        const retention = retentionPlan(withRecord(records, record), dev.releases.keep, inUse);
+        const pruned = new Set(retention.prune.map((r) => r.version));
+        const updated = withRecord(records, record).map((r) => (pruned.has(r.version) ? { ...r, pruned: true } : r));
+        const changes: FileChange[] = [
+            ...bump.changes,
+            changelogChange(root, next, date, `${description}\n\n${images.map((i) => `- ${i.service}: \`${i.ref}\` (${i.digest})`).join("\n")}`),
+            { file: path.join(root, RELEASES_FILE), text: serializeRecords(updated) },
+        ];
+
+        const written = writeFiles(changes);
         if (top !== undefined) {
             try {
                 commitAndTag(top, files, releaseMessage(next, description), tag);
@@ -74,11 +110,72 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
             }
         }
         describeBump(root, bump, write);
-        write(`${CHANGELOG_FILE}: added ## ${next}\n`);
+        write(`${CHANGELOG_FILE}, ${RELEASES_FILE}: release ${next} with ${images.length === 1 ? "its image" : "its images"} by digest\n`);
         if (top !== undefined) write(`git: committed ${files.map((f) => path.relative(top, f)).join(", ")} and tagged ${tag}\n`);
-        write(`release ${next} is ready: deploy it with: ade deploy ${RELEASE_STACK}\n`);
-        return Promise.resolve({ version: next, tag: top === undefined ? undefined : tag });
+        await prune(retention.prune, write);
+        for (const kept of retention.protected) write(`kept release ${kept.version} although older than the newest ${dev.releases.keep}: ${kept.why}\n`);
+        write(`release ${next} is ready: run it on ${RELEASE_STACK} with: ade deploy ${RELEASE_STACK}; then promote it: ade promote ${RELEASE_STACK} testing\n`);
+        return { version: next, tag: top === undefined ? undefined : tag, record };
     });
+}
+
+function developmentConfig(root: string, project: string) {
+    const raw = readRawStackConfig(root, RELEASE_STACK, project);
+    const validation = validateStackConfig(RELEASE_STACK, raw, { otherStacks: otherStacks(root, project, RELEASE_STACK) });
+    if (!validation.ok) throw new UserError(`${RELEASE_STACK}'s config is not valid, so nothing was released.\n${formatProblems(RELEASE_STACK, validation.problems)}`);
+    return validation.config;
+}
+
+function readRecords(root: string): ReleaseRecord[] {
+    const file = path.join(root, RELEASES_FILE);
+    const read = parseRecords(readTextFileIfExists(file, { fix: "it records every release's images" }));
+    if (!read.ok) throw new UserError(`${printable(file)}: ${read.problem}; it records every release's images: fix it (git checkout ${RELEASES_FILE}) and run the release again`);
+    return read.records;
+}
+
+/** Every service the development stack builds, as the release builds it: the same base image and arguments. */
+function imagesToBuild(root: string, project: string, version: string, dev: ReturnType<typeof developmentConfig>): ImageToBuild[] {
+    const mirrors = readImageMirrors();
+    if (!mirrors.ok) throw new UserError(mirrors.problem);
+    return Object.entries(dev.services).flatMap(([service, s]) =>
+        s.build === undefined
+            ? []
+            : [
+                  {
+                      service,
+                      ref: releaseImageRef(dev.registry?.address, project, service, version),
+                      context: path.resolve(root, s.build.context),
+                      dockerfile: s.build.dockerfile === undefined ? undefined : path.resolve(root, s.build.context, s.build.dockerfile),
+                      args: { ...s.build.args, BASE_IMAGE: mirrored(dev.images.appBase, mirrors.mirrors), APP_VERSION: version },
+                  },
+              ],
+    );
+}
+
+/** Versions retention must keep: every stack's current version, and every version a stack verified (it could roll back to it). */
+function versionsInUse(root: string, project: string): Map<string, string> {
+    const inUse = new Map<string, string>();
+    for (const stack of knownStacks(root)) {
+        const version = readRawStackConfig(root, stack, project).values["version"];
+        if (typeof version === "string") inUse.set(version, `${stack} runs it`);
+        for (const verified of readLedger(root, stack).verified) if (!inUse.has(verified.version)) inUse.set(verified.version, `${stack} could roll back to it`);
+    }
+    return inUse;
+}
+
+/** Removes pruned releases' images, locally and from their registry; a refusal is reported, never fatal (the release is made). */
+async function prune(records: readonly ReleaseRecord[], write: Write): Promise<void> {
+    for (const record of records) {
+        for (const image of record.images) {
+            await removeLocalImage(image.ref);
+            if (record.registry !== undefined) {
+                const repository = image.ref.slice(image.ref.indexOf("/") + 1, image.ref.lastIndexOf(":"));
+                const deleted = await deleteManifest(record.registry, repository, image.digest);
+                if (!deleted.ok) write(`note: release ${record.version}'s ${image.service} image stays in the registry: ${printable(deleted.why)}\n`);
+            }
+        }
+        write(`pruned release ${record.version}: its images are removed (its record stays in ${RELEASES_FILE})\n`);
+    }
 }
 
 export function register(program: Command): void {
@@ -87,7 +184,7 @@ export function register(program: Command): void {
         .argument("<level>", "major, minor or patch")
         .argument("<description>", "what changed, for CHANGELOG.md and the update message")
         .option("--no-git", "do not commit or tag, even inside a git work tree")
-        .description("bump the version, add a CHANGELOG.md entry, set the development stack's version, commit and tag v<version>")
+        .description("build the services once, push them to the registry, record their digests, bump the version, commit and tag v<version>")
         .action(async (level: string, description: string, opts: { git: boolean }) => {
             await release({ level, description, git: opts.git });
         });

@@ -1,18 +1,21 @@
 /**
- * `ade rollback <stack> [--to <version> | --steps <n>]`: redeploys a release
- * that verified healthy, found in the stack's history (all pages). The stack
- * file gets that update's non-secret config back; secrets stay the stack's
- * current ones. Services built from source are pinned to the image their
- * release built (`<project>/<service>:<version>`, never deleted), so nothing is
- * rebuilt and no registry is needed; the next `ade release` unpins them.
+ * `ade rollback <stack> [--to <version> | --steps <n>]`: runs an earlier
+ * release again: a version that verified healthy on the stack (its history, all
+ * pages). Only the stack's `version` changes: the release's images were built
+ * once and are still in the registry (or on this Docker host), so nothing is
+ * rebuilt and no other config is rewritten. A stack that builds its services
+ * from source (development) has no release images to go back to.
+ *
+ * `ade deploy` uses the same machinery to put back what ran before a failed
+ * update (`restore`): that update's whole non-secret config, secrets staying
+ * the stack's current ones.
  */
 import { Command } from "commander";
 import { parseConfigValue, formatProblems, validateStackConfig } from "../../config/validate";
-import { findRollbackTarget, nonSecretConfig, pinReleaseImages, Release, RollbackRequest } from "../../release/history";
+import { findRollbackTarget, nonSecretConfig, Release, RollbackRequest } from "../../release/history";
 import { Progress, progressMode } from "../progress";
 import { readRawStackConfig, readStackFile, stackFileEdit, stackFilePath } from "../../stacks/stackFile";
-import { pinsChange, readLedger } from "../../release/ledger";
-import { localImageExists, readReleases, upAndVerify } from "../deployment";
+import { readReleases, upAndVerify } from "../deployment";
 import type { ConfigEdit } from "../../stacks/edits";
 import { parseVersion } from "../../release/semver";
 import { backupChange, projectName } from "../../stacks/stackFile";
@@ -67,21 +70,21 @@ async function rollbackLocked(root: string, request: RollbackRequest, options: R
     const target = found.release;
     const version = target.version ?? "";
 
-    const values: Record<string, unknown> = {};
-    for (const [key, text] of Object.entries(nonSecretConfig(target.entry, project))) values[key] = parseConfigValue(key, text);
     const current = readRawStackConfig(root, options.stack, project);
-    // Where the services are built from source today: the stack file's own build blocks, or those an earlier rollback set aside.
-    const knownBuilds: Record<string, unknown> = Object.fromEntries(readLedger(root, options.stack).pins.map((p) => [p.service, p.build]));
-    for (const [name, service] of Object.entries((current.values["services"] ?? {}) as Record<string, Record<string, unknown>>)) {
-        if (service["build"] !== undefined) knownBuilds[name] = service["build"];
-    }
-    const { services, pins } = pinReleaseImages((values["services"] ?? {}) as Record<string, Record<string, unknown>>, project, version, knownBuilds);
-    values["services"] = services;
-    const missing = pins.filter((p) => !localImageExists(p.image)).map((p) => p.image);
-    if (missing.length > 0) {
-        throw new UserError(
-            `release ${version} cannot be rolled back to on this host: its image(s) ${missing.join(", ")} are not in Docker (ade never deletes release images; were they removed with docker rmi?); nothing was changed`,
-        );
+    let values: Record<string, unknown>;
+    if (request.kind === "update") {
+        values = {};
+        for (const [key, text] of Object.entries(nonSecretConfig(target.entry, project))) values[key] = parseConfigValue(key, text);
+    } else {
+        const building = Object.entries((current.values["services"] ?? {}) as Record<string, Record<string, unknown>>)
+            .filter(([, s]) => s["build"] !== undefined)
+            .map(([name]) => `services.${name}.build`);
+        if (building.length > 0) {
+            throw new UserError(
+                `${options.stack} builds ${building.join(", ")} from source, so it has no release image to go back to: roll back a stack that runs releases (testing, production), or check out the source of v${version} (git checkout v${version}) and deploy it; nothing was changed`,
+            );
+        }
+        values = { ...current.values, version };
     }
     const validation = validateStackConfig(options.stack, { values, secrets: current.secrets }, { otherStacks: otherStacks(root, project, options.stack) });
     if (!validation.ok) {
@@ -95,13 +98,16 @@ async function rollbackLocked(root: string, request: RollbackRequest, options: R
             .map((key): ConfigEdit => ({ kind: "remove", path: [key] })),
         ...Object.entries(values).map(([key, value]): ConfigEdit => ({ kind: "set", path: [key], value })),
     ];
-    // The backup, the stack file and the ledger's pins change together or not at all.
+    // The backup and the stack file change together or not at all.
     const backupFile = backupChange(root, options.stack, backupOf.text);
-    writeFiles([backupFile, stackFileEdit(root, options.stack, project, edits), pinsChange(root, options.stack, pins)]);
+    writeFiles([backupFile, stackFileEdit(root, options.stack, project, edits)]);
     const backup = backupFile.file;
     write(`rolling ${options.stack} back to release ${version} (update #${target.update}, ${printable(target.message || "no message")})\n`);
-    write(`stack file: restored that update's config (previous file backed up to ${backup})\n`);
-    for (const pin of pins) write(`${pin.service}: runs ${pin.image}, the image release ${version} built (not rebuilt)\n`);
+    write(
+        request.kind === "update"
+            ? `stack file: restored that update's config (previous file backed up to ${backup})\n`
+            : `stack file: version ${version}, the release's images as they were built (previous file backed up to ${backup})\n`,
+    );
 
     const message = `rollback to release ${version} (update #${target.update}): ${options.reason ?? "requested with ade rollback"}`;
     const progress = new Progress(`rolling ${options.stack} back to ${version}`, { mode: progressMode(), write });
@@ -135,7 +141,7 @@ export function register(program: Command): void {
         .argument("<stack>", "development, testing or production")
         .option("--to <version>", "the release to return to (it must have verified healthy on the stack)")
         .option("--steps <n>", "how many verified releases back from the running one (default 1)")
-        .description("redeploy an earlier release that verified healthy, from the stack's history, and verify it")
+        .description("run an earlier release that verified healthy on the stack again (only its version changes: the release's images are reused), and verify it")
         .action(async (stack: string, opts: { to?: string; steps?: string }) => {
             let steps: number | undefined;
             if (opts.steps !== undefined) {

@@ -5,7 +5,7 @@
  */
 import { Command } from "commander";
 import { parseReleaseLevel, bumpVersion as nextVersion, ReleaseLevel } from "../../release/semver";
-import { readVersion, stackVersionChanges, versionChange } from "../../release/versionFile";
+import { readVersion, stackVersionChange, versionChange } from "../../release/versionFile";
 import { projectName } from "../../stacks/stackFile";
 import { UserError } from "../../core/errors";
 import { FileChange, writeFiles } from "../../core/files";
@@ -26,11 +26,9 @@ export interface VersionBumpOptions {
 export interface VersionBump {
     readonly from: string;
     readonly to: string;
-    /** Services a rollback had pinned to an earlier release's image, built from source again. */
-    readonly unpinned: string[];
 }
 
-/** A version bump read and computed, not yet written: VERSION, the release stack's file and, when pins are cleared, its ledger. */
+/** A version bump read and computed, not yet written: VERSION and the release stack's file. */
 export interface VersionBumpPlan extends VersionBump {
     readonly changes: FileChange[];
 }
@@ -41,14 +39,12 @@ export function planVersionBump(root: string, level: ReleaseLevel): VersionBumpP
     const project = projectName(root);
     const from = readVersion(root);
     const to = nextVersion(from, level);
-    const stack = stackVersionChanges(root, RELEASE_STACK, project, to);
-    return { from, to, unpinned: stack.unpinned, changes: [versionChange(root, to), ...stack.changes] };
+    return { from, to, changes: [versionChange(root, to), stackVersionChange(root, RELEASE_STACK, project, to)] };
 }
 
 /** What a bump prints once it is written. */
 export function describeBump(root: string, bump: VersionBump, write: Write): void {
     write(`version ${bump.from} -> ${bump.to} (VERSION, ${RELEASE_STACK} stack ${projectName(root)}:version)\n`);
-    if (bump.unpinned.length > 0) write(`${bump.unpinned.join(", ")}: built from source again (a rollback had pinned an earlier release's image)\n`);
 }
 
 export async function versionBump(options: VersionBumpOptions): Promise<VersionBump> {
@@ -62,7 +58,7 @@ export async function versionBump(options: VersionBumpOptions): Promise<VersionB
         const plan = planVersionBump(root, level);
         writeFiles(plan.changes);
         describeBump(root, plan, write);
-        return Promise.resolve({ from: plan.from, to: plan.to, unpinned: plan.unpinned });
+        return Promise.resolve({ from: plan.from, to: plan.to });
     });
 }
 

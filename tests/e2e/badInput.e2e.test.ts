@@ -135,14 +135,24 @@ describe("bad input: one line, exit 1, nothing changed (real ade CLI and Pulumi 
                 `ade: ${stackPath(p, "testing")}: is read-only (mode 0444), so ade leaves it alone: make it writable (chmod u+w ${stackPath(p, "testing")}) if it should change, then run the command again\n`,
         },
         {
-            title: "a corrupt release ledger on ade version bump (VERSION stays as it was)",
+            title: "a read-only development stack file on ade version bump (VERSION stays as it was)",
             setup: (p) => {
                 fs.writeFileSync(path.join(p.dir, "VERSION"), "0.1.0\n");
-                fs.mkdirSync(path.join(p.dir, ".ade", "releases"), { recursive: true });
-                fs.writeFileSync(path.join(p.dir, ".ade", "releases", "development.json"), "{bad");
+                fs.chmodSync(stackPath(p, "development"), 0o444);
             },
             args: () => ["version", "bump", "patch"],
-            stderr: (p) => `ade: ${path.join(p.dir, ".ade", "releases", "development.json")}: not valid JSON; it records which updates verified healthy: fix it or move it away\n`,
+            stderr: (p) =>
+                `ade: ${stackPath(p, "development")}: is read-only (mode 0444), so ade leaves it alone: make it writable (chmod u+w ${stackPath(p, "development")}) if it should change, then run the command again\n`,
+        },
+        {
+            title: "corrupt release records on ade release (nothing is built, every file stays as it was)",
+            setup: (p) => {
+                fs.writeFileSync(path.join(p.dir, "VERSION"), "0.1.0\n");
+                fs.writeFileSync(path.join(p.dir, "releases.json"), '{"releases": 5}');
+            },
+            args: () => ["release", "minor", "Visits counter", "--no-git"],
+            stderr: (p) =>
+                `ade: ${path.join(p.dir, "releases.json")}: releases: Invalid input: expected array, received number; it records every release's images: fix it (git checkout releases.json) and run the release again\n`,
         },
         {
             title: "a corrupt release ledger on ade release (VERSION, CHANGELOG.md and the stack file stay as they were)",
@@ -154,7 +164,7 @@ describe("bad input: one line, exit 1, nothing changed (real ade CLI and Pulumi 
             },
             args: () => ["release", "minor", "Visits counter", "--no-git"],
             stderr: (p) =>
-                `ade: ${path.join(p.dir, ".ade", "releases", "development.json")}: not a release ledger (expected {"verified": [...], "pins": [...]}); it records which updates verified healthy: fix it or move it away\n`,
+                `ade: ${path.join(p.dir, ".ade", "releases", "development.json")}: not a release ledger (expected {"verified": [...]}); it records which updates verified healthy: fix it or move it away\n`,
         },
         {
             title: "a restore of testing's file as production (its secrets would not decrypt)",

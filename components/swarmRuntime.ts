@@ -1,0 +1,87 @@
+/**
+ * Docker Swarm: every service a replicated Swarm service found through DNS,
+ * updated without downtime and rolled back by Swarm, and one entry proxy that
+ * publishes the services' host ports (Swarm's own publishing needs the routing
+ * mesh, which these machines' kernels lack, and binds every address).
+ */
+import { haproxyConfig, ProxiedService, PROXY_STATS_PORT } from "../proxy/haproxy";
+import { ContainerService } from "./containerService";
+import type { Runtime } from "./runtime";
+import { SwarmService } from "./swarmService";
+import { FILES_DIR } from "./workload";
+
+export interface SwarmOptions {
+    /** Placement constraints that keep a stateful service on the node that holds its volume. */
+    readonly dataNodeConstraints: readonly string[];
+    /** How long an update watches a new task before it counts (and Swarm rolls a failure back). */
+    readonly updateMonitorSeconds: number;
+    /** How long the application stays up, unready, after its stop signal. */
+    readonly drainSeconds: number;
+    /** Salt of the hashes that name the stack's secrets. */
+    readonly secretSalt: string;
+}
+
+const PROXY_CONFIG = `${FILES_DIR}/haproxy/haproxy.cfg`;
+/** The official haproxy image's user. */
+const PROXY_USER = "99:99";
+
+export function swarmRuntime(prefix: string, options: SwarmOptions): Runtime {
+    const proxied: (ProxiedService & { readonly hostAddress: string })[] = [];
+    let mostReplicas = 1;
+    return {
+        kind: "swarm",
+        networkDriver: "overlay",
+        imagesBy: "reference",
+        discovery: "dns",
+        drainSeconds: options.drainSeconds,
+        scrapeTargets: [{ job: "proxy", address: `proxy:${PROXY_STATS_PORT}`, metricsPath: "/metrics" }],
+        run(name, spec, opts = {}) {
+            for (const p of spec.ports ?? []) {
+                proxied.push({ name: spec.service, port: p.containerPort, hostPort: p.hostPort, hostAddress: p.hostAddress, checkPath: spec.readinessPath ?? "/" });
+            }
+            mostReplicas = Math.max(mostReplicas, spec.replicas ?? 1);
+            const service = new SwarmService(
+                name,
+                {
+                    ...spec,
+                    serviceName: `${prefix}-${spec.service}`,
+                    // The drain, then the application's own shutdown (at most 8 s), inside the grace period.
+                    stopGraceSeconds: options.drainSeconds + 10,
+                    updateMonitorSeconds: options.updateMonitorSeconds,
+                    dataNodeConstraints: options.dataNodeConstraints,
+                    secretSalt: options.secretSalt,
+                },
+                opts,
+            );
+            return { name: service.serviceName, revision: service.revision, resource: service };
+        },
+        publish(name, entry, opts = {}) {
+            if (proxied.length === 0) return undefined;
+            const proxy = new ContainerService(
+                name,
+                {
+                    service: "proxy",
+                    containerName: `${prefix}-proxy`,
+                    image: entry.proxyImage,
+                    command: ["haproxy", "-f", PROXY_CONFIG],
+                    files: { [PROXY_CONFIG]: haproxyConfig({ services: proxied, maxTasksPerService: mostReplicas + 2 }) },
+                    networks: [{ name: entry.networkName, aliases: ["proxy"] }],
+                    ports: proxied.map((p) => ({ containerPort: p.hostPort, hostPort: p.hostPort, hostAddress: p.hostAddress })),
+                    // The image has no HTTP client: a connection to the stats port proves HAProxy listens.
+                    healthcheck: { test: ["CMD", "bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${PROXY_STATS_PORT}`] },
+                    // HAProxy's graceful stop: finish open requests, then exit.
+                    stopSignal: "SIGUSR1",
+                    user: PROXY_USER,
+                    filesOwner: PROXY_USER,
+                    hardened: entry.hardened,
+                    memoryMb: 128,
+                    cpus: 0.5,
+                    labels: { ...entry.labels, "ade.service": "proxy" },
+                    logging: entry.logging,
+                },
+                opts,
+            );
+            return { name: proxy.containerName, revision: proxy.containerId, resource: proxy };
+        },
+    };
+}

@@ -1,0 +1,148 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash, scryptSync } from "crypto";
+import * as path from "path";
+import { dockerLabels, logOptions, WorkloadSpec } from "./workload";
+import { goDuration } from "./containerService";
+
+/** Docker names of secrets and configs are at most 64 characters. */
+const MAX_OBJECT_NAME = 64;
+
+export interface SwarmServiceArgs extends WorkloadSpec {
+    /** Full Docker service name. */
+    readonly serviceName: string;
+    /** Seconds a task gets between its stop signal and being killed: longer than the service's drain. */
+    readonly stopGraceSeconds: number;
+    /** How long an update watches a new task before it counts as healthy (and Swarm rolls back a failure). */
+    readonly updateMonitorSeconds: number;
+    /** Placement constraints of a stateful service: the node that holds its volume. */
+    readonly dataNodeConstraints: readonly string[];
+    /** Salt of the hashes that name secrets, unique to the stack, so equal secrets of two stacks get different names. */
+    readonly secretSalt: string;
+}
+
+/**
+ * The swarm runtime's service: a replicated Swarm service found through DNS
+ * (dnsrr, no virtual IP), updated task by task start-first (stateful services
+ * stop-first), rolled back by Swarm when a new task fails its healthcheck, with
+ * its files and secrets as Swarm configs and secrets named by their content, so
+ * changing one rolls the service like a new version.
+ */
+export class SwarmService extends pulumi.ComponentResource {
+    public readonly serviceName: pulumi.Output<string>;
+    /** Changes whenever the service's spec changes. */
+    public readonly revision: pulumi.Output<string>;
+
+    constructor(name: string, args: SwarmServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        super("ade:platform:SwarmService", name, {}, opts);
+        const owner = ownerOf(args);
+        const labels = dockerLabels(args.labels);
+        const configs = Object.entries(args.files ?? {}).map(([file, content]) => {
+            const slug = slugOf(file);
+            const hash = pulumi.output(content).apply((c) => createHash("sha256").update(c).digest("hex").slice(0, 12));
+            const config = new docker.ServiceConfig(
+                `${name}-config-${slug}`,
+                { name: objectName(args.serviceName, slug, hash), data: pulumi.output(content).apply(base64), labels },
+                { parent: this },
+            );
+            return { configId: config.id, configName: config.name, fileName: file, fileUid: owner.uid, fileGid: owner.gid, fileMode: 0o444 };
+        });
+        const secrets = Object.entries(args.secretFiles ?? {}).map(([file, value]) => {
+            const slug = slugOf(file);
+            // A slow, salted hash: the name shows that the value changed, never what it is.
+            const hash = pulumi.unsecret(pulumi.output(value).apply((v) => scryptSync(v, `${args.secretSalt}:${slug}`, 16).toString("hex").slice(0, 12)));
+            const secret = new docker.Secret(
+                `${name}-secret-${slug}`,
+                { name: objectName(args.serviceName, slug, hash), data: pulumi.secret(pulumi.output(value).apply(base64)), labels },
+                { parent: this },
+            );
+            return { secretId: secret.id, secretName: secret.name, fileName: file, fileUid: owner.uid, fileGid: owner.gid, fileMode: 0o400 };
+        });
+
+        const health = { intervalSeconds: 1, timeoutSeconds: 3, retries: 2, startPeriodSeconds: 10, ...args.healthcheck };
+        const hardened = args.hardened ?? false;
+        const stateful = args.stateful ?? false;
+        const order = stateful ? "stop-first" : "start-first";
+        const service = new docker.Service(
+            `${name}-service`,
+            {
+                name: args.serviceName,
+                labels,
+                mode: { replicated: { replicas: stateful ? 1 : (args.replicas ?? 1) } },
+                taskSpec: {
+                    containerSpec: {
+                        image: args.image,
+                        args: args.command,
+                        env: args.env,
+                        user: args.user,
+                        readOnly: hardened,
+                        capDrops: hardened ? ["ALL"] : undefined,
+                        healthcheck: {
+                            tests: health.test,
+                            interval: goDuration(health.intervalSeconds),
+                            timeout: goDuration(health.timeoutSeconds),
+                            retries: health.retries,
+                            startPeriod: goDuration(health.startPeriodSeconds),
+                        },
+                        configs,
+                        secrets,
+                        mounts: [
+                            ...(args.volumes ?? []).map((v) => ({ type: "volume", source: v.volumeName, target: v.containerPath })),
+                            ...(hardened ? (args.writablePaths ?? ["/tmp"]).map((p) => ({ type: "tmpfs", target: p, tmpfsOptions: { sizeBytes: 64 * 1024 * 1024 } })) : []),
+                        ],
+                        stopGracePeriod: goDuration(args.stopGraceSeconds),
+                        stopSignal: args.stopSignal,
+                        labels,
+                    },
+                    networksAdvanceds: args.networks.map((n) => ({ name: n.name, aliases: [...n.aliases] })),
+                    placement: stateful ? { constraints: [...args.dataNodeConstraints] } : { prefs: ["spread=node.id"] },
+                    resources: {
+                        limits: {
+                            memoryBytes: args.memoryMb > 0 ? args.memoryMb * 1024 * 1024 : undefined,
+                            nanoCpus: args.cpus > 0 ? Math.round(args.cpus * 1e9) : undefined,
+                        },
+                    },
+                    // Delay and window are left to Swarm: the provider shows them as changed on every update (pulumi-docker #1285).
+                    restartPolicy: { condition: "any" },
+                    logDriver: { name: "json-file", options: logOptions(args.logging) },
+                },
+                updateConfig: {
+                    parallelism: 1,
+                    order,
+                    failureAction: "rollback",
+                    monitor: goDuration(args.updateMonitorSeconds),
+                    maxFailureRatio: "0",
+                },
+                rollbackConfig: { parallelism: 1, order, failureAction: "pause", monitor: goDuration(args.updateMonitorSeconds), maxFailureRatio: "0" },
+                // Tasks are found through DNS (tasks.<service>) by the entry proxy and Prometheus; no virtual IP.
+                endpointSpec: { mode: "dnsrr" },
+                // `pulumi up` waits until every task runs healthy, and fails when Swarm rolled the update back.
+                convergeConfig: { delay: "1s", timeout: "5m" },
+            },
+            { parent: this },
+        );
+        this.serviceName = service.name;
+        this.revision = pulumi.jsonStringify(service.taskSpec).apply((t) => createHash("sha256").update(t).digest("hex").slice(0, 16));
+        this.registerOutputs({ serviceName: this.serviceName, revision: this.revision });
+    }
+}
+
+function base64(text: string): string {
+    return Buffer.from(text, "utf8").toString("base64");
+}
+
+/** A file's name as a piece of a Docker object name: `secrets/database-password` -> `database-password`. */
+function slugOf(file: string): string {
+    return path.posix.basename(file).replace(/[^a-zA-Z0-9_.-]/g, "-");
+}
+
+/** `<service>-<slug>-<hash>`, the front cut so the whole stays a valid Docker name. */
+function objectName(serviceName: string, slug: string, hash: pulumi.Input<string>): pulumi.Output<string> {
+    const front = `${serviceName}-${slug}`.slice(0, MAX_OBJECT_NAME - 13);
+    return pulumi.interpolate`${front}-${hash}`;
+}
+
+function ownerOf(args: SwarmServiceArgs): { uid: string; gid: string } {
+    const [uid = "0", gid = uid] = (args.filesOwner ?? args.user ?? "0:0").split(":");
+    return { uid, gid };
+}
