@@ -168,3 +168,35 @@ describe("monitoring: exporters", () => {
         ]);
     });
 });
+
+describe("monitoring under the swarm runtime", () => {
+    let swarm: RecordingMocks;
+    before(async () => {
+        const config = stackFileConfig("testing");
+        config.config["ade:runtime"] = "swarm";
+        swarm = (await runProgram("testing", config)).mocks;
+    });
+
+    function service(name: string): Inputs {
+        const found = swarm.ofType("docker:index/service:Service").map((r) => r.inputs).find((s) => s["name"] === name);
+        if (found === undefined) throw new Error(`no service ${name}`);
+        return found;
+    }
+
+    it("runs a node exporter on every node, with the host's /proc, /sys and / mounted read-only", () => {
+        const node = service("ade-testing-node-exporter");
+        expect(node["mode"]).to.deep.equal({ global: true });
+        const mounts = (node["taskSpec"] as { containerSpec: { mounts: { type: string }[] } }).containerSpec.mounts.filter((m) => m.type === "bind");
+        expect(mounts).to.deep.equal([
+            { type: "bind", source: "/proc", target: "/host/proc", readOnly: true },
+            { type: "bind", source: "/sys", target: "/host/sys", readOnly: true },
+            { type: "bind", source: "/", target: "/host/root", readOnly: true },
+        ]);
+    });
+
+    it("keeps Alertmanager, with its silences' volume, on the data node", () => {
+        const am = service("ade-testing-alertmanager");
+        expect(am["mode"]).to.deep.equal({ replicated: { replicas: 1 } });
+        expect((am["taskSpec"] as { placement: unknown }).placement).to.deep.equal({ constraints: ["node.labels.ade.data == true"] });
+    });
+});

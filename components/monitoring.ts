@@ -207,6 +207,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     "--cluster.listen-address=",
                 ],
                 volumes: [{ volumeName: data.name, containerPath: "/alertmanager" }],
+                stateful: true,
                 healthcheck: httpHealthcheck(ALERTMANAGER_PORT, "/-/healthy"),
                 user: "65534:65534",
                 hardened: args.hardened,

@@ -68,7 +68,7 @@ export class SwarmService extends pulumi.ComponentResource {
             {
                 name: args.serviceName,
                 labels,
-                mode: { replicated: { replicas: stateful ? 1 : (args.replicas ?? 1) } },
+                mode: args.everyHost === true ? { global: true } : { replicated: { replicas: stateful ? 1 : (args.replicas ?? 1) } },
                 taskSpec: {
                     containerSpec: {
                         image: args.image,
@@ -88,6 +88,7 @@ export class SwarmService extends pulumi.ComponentResource {
                         secrets,
                         mounts: [
                             ...(args.volumes ?? []).map((v) => ({ type: "volume", source: v.volumeName, target: v.containerPath })),
+                            ...(args.hostMounts ?? []).map((m) => ({ type: "bind", source: m.hostPath, target: m.containerPath, readOnly: true })),
                             ...(hardened ? (args.writablePaths ?? ["/tmp"]).map((p) => ({ type: "tmpfs", target: p, tmpfsOptions: { sizeBytes: 64 * 1024 * 1024 } })) : []),
                         ],
                         stopGracePeriod: goDuration(args.stopGraceSeconds),
@@ -95,7 +96,8 @@ export class SwarmService extends pulumi.ComponentResource {
                         labels,
                     },
                     networksAdvanceds: args.networks.map((n) => ({ name: n.name, aliases: [...n.aliases] })),
-                    placement: stateful ? { constraints: [...args.dataNodeConstraints] } : { prefs: ["spread=node.id"] },
+                    // A global service runs on every node already: no placement to prefer.
+                    placement: stateful ? { constraints: [...args.dataNodeConstraints] } : args.everyHost === true ? undefined : { prefs: ["spread=node.id"] },
                     resources: {
                         limits: {
                             memoryBytes: args.memoryMb > 0 ? args.memoryMb * 1024 * 1024 : undefined,
