@@ -8,6 +8,7 @@ import { register as diff } from "./commands/diff";
 import { register as envImport } from "./commands/envImport";
 import { register as history } from "./commands/history";
 import { register as promote } from "./commands/promote";
+import { register as registry } from "./commands/registry";
 import { register as release } from "./commands/release";
 import { register as rollback } from "./commands/rollback";
 import { register as version } from "./commands/version";
@@ -20,7 +21,7 @@ const program = new Command()
     .showHelpAfterError();
 
 // Each command module declares its own options and calls one async function.
-for (const register of [promote, diff, envImport, version, release, deploy, rollback, history]) register(program);
+for (const register of [promote, diff, envImport, version, release, deploy, rollback, history, registry]) register(program);
 
 export async function main(argv: string[]): Promise<number> {
     try {
