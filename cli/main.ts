@@ -10,6 +10,7 @@ import { register as envImport } from "./commands/envImport";
 import { register as history } from "./commands/history";
 import { register as logs } from "./commands/logs";
 import { register as promote } from "./commands/promote";
+import { register as registry } from "./commands/registry";
 import { register as release } from "./commands/release";
 import { register as rollback } from "./commands/rollback";
 import { register as status } from "./commands/status";
@@ -23,7 +24,7 @@ const program = new Command()
     .showHelpAfterError();
 
 // Each command module declares its own options and calls one async function.
-for (const register of [promote, diff, envImport, version, release, deploy, rollback, history, status, logs, drift]) register(program);
+for (const register of [promote, diff, envImport, version, release, deploy, rollback, history, registry, status, logs, drift]) register(program);
 
 export async function main(argv: string[]): Promise<number> {
     try {

@@ -251,7 +251,8 @@ export class Platform extends pulumi.ComponentResource {
                       [
                           `services.${serviceName}.build`,
                           {
-                              tag: `${args.project}/${serviceName}:${c.version}`,
+                              // Not the release tag: a release of this version made without a registry lives under that one.
+                              tag: `${args.project}/${serviceName}:${c.version}-dev`,
                               build: {
                                   context: path.resolve(args.rootDirectory, s.build.context),
                                   dockerfile: s.build.dockerfile,

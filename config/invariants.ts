@@ -32,6 +32,18 @@ export function productionViolations(c: StackConfig): string[] {
         if (!s.public && s.bindAddress !== LOOPBACK) {
             rule(`services.${name}.bindAddress`, `only the public service may listen beyond loopback; use 127.0.0.1 (got "${s.bindAddress}")`);
         }
+        if (s.build !== undefined) {
+            rule(
+                `services.${name}.build`,
+                `must not be set: production runs the image \`ade release\` built once and testing ran (remove it: pulumi config rm --path services.${name}.build --stack production)`,
+            );
+        }
+        if (s.public && s.replicas < 2) {
+            rule(
+                `services.${name}.replicas`,
+                `must be at least 2 for the public service, so an update or a lost node never takes it down (on the swarm runtime) (got ${s.replicas})`,
+            );
+        }
     }
     if (c.debug.logLevel === "debug") rule("debug.logLevel", `must not be debug (got "debug")`);
     if (c.debug.endpoints) rule("debug.endpoints", "must be false: debug endpoints are development only (got true)");

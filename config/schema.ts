@@ -107,7 +107,11 @@ const serviceSchema = z
                     args: z.record(z.string(), z.string()).default({}),
                 })
                 .optional(),
-            { description: "local build context; the image is tagged with the release version" },
+            {
+                description:
+                    "local build context: the stack builds the service from source on every update (development's inner loop), and `ade release` builds it once for the other stacks",
+                envSpecific: true,
+            },
         ),
         port: field(port().default(8080), { description: "port the service listens on inside its container" }),
         hostPort: field(port(), { description: "host port the service is published on", envSpecific: true }),

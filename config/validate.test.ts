@@ -304,16 +304,19 @@ const cases: Case[] = [
     },
     {
         title: "a build context outside the project",
+        stack: "development",
         mutate: (v) => (v.services.api.build.context = "../../../etc"),
         problems: ['services.api.build.context: must be a folder inside the project, relative to it (such as app) (got "../../../etc")'],
     },
     {
         title: "an absolute build context",
+        stack: "development",
         mutate: (v) => (v.services.api.build.context = "/etc"),
         problems: ['services.api.build.context: must be a folder inside the project, relative to it (such as app) (got "/etc")'],
     },
     {
         title: "a Dockerfile outside the build context",
+        stack: "development",
         mutate: (v) => (v.services.api.build.dockerfile = "../../Dockerfile"),
         problems: ['services.api.build.dockerfile: must be a file inside the build context, relative to it (such as Dockerfile) (got "../../Dockerfile")'],
     },
@@ -340,7 +343,7 @@ const cases: Case[] = [
         stack: "testing",
         mutate: (v) => {
             v.monitoring.grafana.hostPort = 13000;
-            v.services.api.build.context = "../../../etc";
+            v.services.api.build = { context: "../../../etc" };
         },
         others: () => [{ stack: "development", values: stackValues("development") }],
         problems: [

@@ -69,6 +69,7 @@ describe("promotion: the schema's environment-specific fields", () => {
         expect(envSpecificFields()).to.deep.equal([
             "environment",
             "images",
+            "services.<name>.build",
             "services.<name>.hostPort",
             "services.<name>.bindAddress",
             "services.<name>.replicas",

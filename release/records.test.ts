@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parseRecords, pinnedRef, releaseImageRef, ReleaseRecord, serializeRecords, withRecord } from "./records";
+import { describeRelease, parseRecords, pinnedRef, releaseImageRef, ReleaseRecord, serializeRecords, withRecord } from "./records";
 import { repoDigest } from "./build";
 import { retentionPlan } from "./retention";
 
@@ -87,5 +87,18 @@ describe("the digest a push recorded", () => {
     });
     it("says so when the registry reported none", () => {
         expect(() => repoDigest("127.0.0.1:5000/ade/api:1.2.0", "null")).to.throw("the registry reported no digest for 127.0.0.1:5000/ade/api:1.2.0 after the push (repo digests: none)");
+    });
+});
+
+describe("what a promotion plan says about the release", () => {
+    const records = [record("1.1.0"), record("1.0.0", true)];
+    it("names each image the release runs, pinned by digest", () => {
+        expect(describeRelease(records, "1.1.0")).to.equal(`release 1.1.0 runs the images it was built with: api 127.0.0.1:5000/ade/api:1.1.0@${digest(110)}`);
+    });
+    it("says when a release's images were pruned", () => {
+        expect(describeRelease(records, "1.0.0")).to.equal("release 1.0.0's images were pruned (releases.json): it cannot run again");
+    });
+    it("says when a version was never released", () => {
+        expect(describeRelease(records, "2.0.0")).to.equal('release 2.0.0 has no record in releases.json: it runs only if its images exist (make it with: ade release <level> "<what changed>")');
     });
 });

@@ -78,6 +78,15 @@ export function pinnedRef(image: ReleaseImage, registry: string | undefined): st
     return registry === undefined ? image.ref : `${image.ref}@${image.digest}`;
 }
 
+/** What a plan says about the release a stack will run: its images by digest, or that it was never made. */
+export function describeRelease(records: readonly ReleaseRecord[], version: string): string {
+    const record = findRecord(records, version);
+    if (record === undefined) return `release ${version} has no record in ${RELEASES_FILE}: it runs only if its images exist (make it with: ade release <level> "<what changed>")`;
+    if (record.pruned === true) return `release ${version}'s images were pruned (${RELEASES_FILE}): it cannot run again`;
+    const images = record.images.map((i) => `${i.service} ${pinnedRef(i, record.registry)}`).join(", ");
+    return `release ${version} runs the images it was built with: ${images}`;
+}
+
 function newestFirst(records: readonly ReleaseRecord[]): ReleaseRecord[] {
     return [...records].sort((a, b) => compareVersions(b.version, a.version));
 }

@@ -13,6 +13,8 @@ import { UserError } from "../../core/errors";
 import { writeFiles } from "../../core/files";
 import { withProjectLock } from "../../core/lock";
 import { printable } from "../../core/text";
+import { describeRelease } from "../../release/records";
+import { readReleaseRecords } from "../releaseRecords";
 import { diffStacks, directionProblem, formatDiff, formatPlan, planPromotion, PromotionEnd } from "../../promotion/plan";
 import { checkRestore, restoreTarget } from "../../stacks/restore";
 import { backupChange, editedText, parseStackFile, projectName, rawStackConfig, secureValues, StackFile } from "../../stacks/stackFile";
@@ -74,6 +76,8 @@ export async function promote(options: PromoteOptions): Promise<void> {
         const destination = await readVerifiedStack(root, project, to);
         const plan = planPromotion(source.view, destination.file.view);
         print(`${formatPlan(plan)}\n`);
+        const version = plan.result["version"];
+        if (typeof version === "string") print(`  ${printable(describeRelease(readReleaseRecords(root), version), 400)}\n`);
 
         const validation = validateStackConfig(to, { values: plan.result, secrets: destination.file.view.secrets }, { otherStacks: otherStacks(root, project, to) });
         if (!validation.ok) {

@@ -17,20 +17,21 @@ import * as path from "path";
 import { readImageMirrors, mirrored } from "../../config/imageMirrors";
 import { formatProblems, validateStackConfig } from "../../config/validate";
 import { UserError } from "../../core/errors";
-import { checkWritable, FileChange, readTextFileIfExists, writeFiles } from "../../core/files";
+import { checkWritable, FileChange, writeFiles } from "../../core/files";
 import { withProjectLock } from "../../core/lock";
 import { printable } from "../../core/text";
 import { buildReleaseImages, ImageToBuild, removeLocalImage } from "../../release/build";
 import { changelogChange, CHANGELOG_FILE, releaseMessage } from "../../release/changelog";
 import { commitAndTag, gitTopLevel, tagExists, uncommitted } from "../../release/git";
 import { readLedger } from "../../release/ledger";
-import { findRecord, parseRecords, ReleaseRecord, releaseImageRef, RELEASES_FILE, serializeRecords, withRecord } from "../../release/records";
+import { findRecord, ReleaseRecord, releaseImageRef, RELEASES_FILE, serializeRecords, withRecord } from "../../release/records";
 import { deleteManifest } from "../../release/registry";
 import { retentionPlan } from "../../release/retention";
 import { parseReleaseLevel } from "../../release/semver";
 import { VERSION_FILE } from "../../release/versionFile";
 import { projectName, readRawStackConfig, stackFilePath } from "../../stacks/stackFile";
 import { escaping, print, Write } from "../output";
+import { readReleaseRecords } from "../releaseRecords";
 import { knownStacks, otherStacks, projectRoot, requireKnownStack } from "../workspace";
 import { describeBump, planVersionBump, RELEASE_STACK } from "./version";
 
@@ -71,7 +72,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
         const date = options.date ?? new Date().toISOString().slice(0, 10);
         const dev = developmentConfig(root, project);
         const registry = dev.registry?.address;
-        const records = readRecords(root);
+        const records = readReleaseRecords(root);
         if (findRecord(records, next) !== undefined) throw new UserError(`${RELEASES_FILE} already records release ${next}: bump past it (edit ${VERSION_FILE}) or remove that record`);
         const toBuild = imagesToBuild(root, project, next, dev);
         if (toBuild.length === 0) throw new UserError(`${RELEASE_STACK} builds no service from source (no services.<name>.build), so there is nothing to release`);
@@ -124,13 +125,6 @@ function developmentConfig(root: string, project: string) {
     const validation = validateStackConfig(RELEASE_STACK, raw, { otherStacks: otherStacks(root, project, RELEASE_STACK) });
     if (!validation.ok) throw new UserError(`${RELEASE_STACK}'s config is not valid, so nothing was released.\n${formatProblems(RELEASE_STACK, validation.problems)}`);
     return validation.config;
-}
-
-function readRecords(root: string): ReleaseRecord[] {
-    const file = path.join(root, RELEASES_FILE);
-    const read = parseRecords(readTextFileIfExists(file, { fix: "it records every release's images" }));
-    if (!read.ok) throw new UserError(`${printable(file)}: ${read.problem}; it records every release's images: fix it (git checkout ${RELEASES_FILE}) and run the release again`);
-    return read.records;
 }
 
 /** Every service the development stack builds, as the release builds it: the same base image and arguments. */
