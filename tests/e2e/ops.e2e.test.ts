@@ -7,7 +7,9 @@ import { mirrored, readImageMirrors } from "../../config/imageMirrors";
 import { docker, dockerLogs, eventually, getJson, Harness, postJson, RunResult, skipWithoutPlugins } from "./harness";
 
 /**
- * Operating a stack, for real: testing deployed with `ade deploy`, a webhook
+ * Operating a stack, for real: development (plain containers; testing and
+ * production run on Swarm, which this suite leaves to the swarm suites)
+ * deployed with `ade deploy`, given a webhook and its token, a webhook
  * receiver run by the test on the stack's network, the application's
  * container stopped by hand; `ade drift` and `ade status` see it, TargetDown
  * reaches the receiver with the stack's token, `ade deploy` repairs the stack
@@ -23,8 +25,8 @@ describe("operating a stack end to end", function () {
     const token = `e2e-alert-token-${randomBytes(12).toString("hex")}`;
     /** Short timers for the test only; production keeps its defaults (for 60 s, evaluation = scrape interval). */
     const timers = { scrapeSeconds: 2, evaluationSeconds: 2, forSeconds: 10, groupWaitSeconds: 1, groupIntervalSeconds: 5 };
-    const prometheus = () => `http://127.0.0.1:${h.port("testing", 29090)}`;
-    const api = () => `http://127.0.0.1:${h.port("testing", 28080)}`;
+    const prometheus = () => `http://127.0.0.1:${h.port("development", 19090)}`;
+    const api = () => `http://127.0.0.1:${h.port("development", 18080)}`;
     let stoppedAt = 0;
 
     function expectExit(result: RunResult, status: number): RunResult {
@@ -46,14 +48,14 @@ describe("operating a stack end to end", function () {
     before(async function () {
         skipWithoutPlugins(this);
         await h.prepare();
-        h.initStack("testing");
-        h.setConfig("testing", "monitoring.prometheus.scrapeIntervalSeconds", String(timers.scrapeSeconds));
-        h.setConfig("testing", "monitoring.prometheus.evaluationIntervalSeconds", String(timers.evaluationSeconds));
-        h.setConfig("testing", "monitoring.alerts.forSeconds", String(timers.forSeconds));
-        h.setConfig("testing", "monitoring.alertmanager.groupWaitSeconds", String(timers.groupWaitSeconds));
-        h.setConfig("testing", "monitoring.alertmanager.groupIntervalSeconds", String(timers.groupIntervalSeconds));
-        h.setConfig("testing", "monitoring.alertmanager.webhook.url", `http://${receiver}:8080/alerts`);
-        h.pulumi("testing", ["config", "set", "--secret", "alertWebhookToken", token]);
+        h.initStack("development");
+        h.setConfig("development", "monitoring.prometheus.scrapeIntervalSeconds", String(timers.scrapeSeconds));
+        h.setConfig("development", "monitoring.prometheus.evaluationIntervalSeconds", String(timers.evaluationSeconds));
+        h.setConfig("development", "monitoring.alerts.forSeconds", String(timers.forSeconds));
+        h.setConfig("development", "monitoring.alertmanager.groupWaitSeconds", String(timers.groupWaitSeconds));
+        h.setConfig("development", "monitoring.alertmanager.groupIntervalSeconds", String(timers.groupIntervalSeconds));
+        h.setConfig("development", "monitoring.alertmanager.webhook.url", `http://${receiver}:8080/alerts`);
+        h.pulumi("development", ["config", "set", "--secret", "alertWebhookToken", token]);
     });
 
     after(async () => {
@@ -63,14 +65,14 @@ describe("operating a stack end to end", function () {
         h.printTimings();
     });
 
-    it("deploys testing with ade deploy, verified healthy, with a webhook receiver on its network", async () => {
-        const deploy = await h.phase("ade deploy testing (cold)", () => h.ade(["deploy", "testing", "--skip-tests"], "testing"));
+    it("deploys development with ade deploy, verified healthy, with a webhook receiver on its network", async () => {
+        const deploy = await h.phase("ade deploy development (cold)", () => h.ade(["deploy", "development", "--skip-tests"], "development"));
         expectExit(deploy, 0);
-        expect(deploy.stdout).to.match(/release 0\.1\.0 is running on testing and verified healthy/);
+        expect(deploy.stdout).to.match(/release 0\.1\.0 is running on development and verified healthy/);
         const mirrors = readImageMirrors();
         const image = mirrored("node:22-bookworm-slim", mirrors.ok ? mirrors.mirrors : {});
         docker([
-            "run", "-d", "--name", receiver, "--network", `${h.project}-testing-public`, "--network-alias", receiver,
+            "run", "-d", "--name", receiver, "--network", `${h.project}-development-public`, "--network-alias", receiver,
             "-p", `127.0.0.1:${RECEIVER_PORT}:8080`, "--entrypoint", "node", image, "-e", RECEIVER_SCRIPT,
         ]);
         await eventually(30, async () => ((await getJson(`http://127.0.0.1:${RECEIVER_PORT}/received`)).status === 200 ? true : undefined));
@@ -83,21 +85,21 @@ describe("operating a stack end to end", function () {
             const active = (body as { data: { activeTargets: { health: string }[] } }).data.activeTargets;
             return active.length === 6 && active.every((t) => t.health === "up") ? true : undefined;
         });
-        const status = expectExit(h.ade(["status", "testing"], "testing"), 0);
+        const status = expectExit(h.ade(["status", "development"], "development"), 0);
         expect(status.stdout).to.match(/^ {2}release {3}0\.1\.0, verified healthy \(update #1, .*: "release 0\.1\.0"\)$/m);
         for (const service of ["alertmanager", "api", "grafana", "node-exporter", "postgres", "postgres-exporter", "prometheus"]) {
             expect(status.stdout).to.match(new RegExp(`^ {2}ok {3}${service} +running .*healthy`, "m"));
         }
         expect(status.stdout).to.include("alerts\n  none firing\n");
         expect(status.stdout).to.include("drift\n  none: everything is as the last update left it\n");
-        const json = JSON.parse(expectExit(h.ade(["status", "testing", "--json", "--skip-drift"], "testing"), 0).stdout) as { running: { version: string }; services: { value: { service: string }[] } };
+        const json = JSON.parse(expectExit(h.ade(["status", "development", "--json", "--skip-drift"], "development"), 0).stdout) as { running: { version: string }; services: { value: { service: string }[] } };
         expect(json.running.version).to.equal("0.1.0");
         expect(json.services.value.map((s) => s.service)).to.include.members(["api", "postgres"]);
     });
 
     it("has the database dashboard's every query return data from the running Prometheus", async () => {
-        const grafana = `http://127.0.0.1:${h.port("testing", 23000)}`;
-        const auth = { Authorization: `Basic ${Buffer.from(`admin:${h.readSecret("testing", "grafanaAdminPassword")}`).toString("base64")}` };
+        const grafana = `http://127.0.0.1:${h.port("development", 13000)}`;
+        const auth = { Authorization: `Basic ${Buffer.from(`admin:${h.readSecret("development", "grafanaAdminPassword")}`).toString("base64")}` };
         const { status, body } = await getJson(`${grafana}/api/dashboards/uid/ade-database`, auth);
         expect(status).to.equal(200);
         const queries = (body as { dashboard: { panels: { title: string; targets: { expr: string }[] }[] } }).dashboard.panels.flatMap((p) => p.targets.map((t) => ({ panel: p.title, expr: t.expr })));
@@ -114,7 +116,7 @@ describe("operating a stack end to end", function () {
 
     it("merges the application's request lines and Postgres's lines in time order in ade logs", async () => {
         for (let i = 0; i < 3; i++) expect((await postJson(`${api()}/visits`)).status).to.equal(200);
-        const out = expectExit(h.ade(["logs", "testing", "--since", "15m"], "testing"), 0);
+        const out = expectExit(h.ade(["logs", "development", "--since", "15m"], "development"), 0);
         const lines = out.stdout.trim().split("\n").map((l) => JSON.parse(l) as { time: string; service: string; level: string | null; msg: string; path?: string });
         const times = lines.map((l) => l.time);
         expect(times).to.deep.equal([...times].sort());
@@ -125,16 +127,16 @@ describe("operating a stack end to end", function () {
         const services = new Set(lines.map((l) => l.service));
         expect([...services]).to.include.members(["api", "postgres", "prometheus", "alertmanager"]);
 
-        const warnings = expectExit(h.ade(["logs", "testing", "api", "--since", "15m", "--level", "warn"], "testing"), 0).stdout.trim();
+        const warnings = expectExit(h.ade(["logs", "development", "api", "--since", "15m", "--level", "warn"], "development"), 0).stdout.trim();
         const parsed = warnings === "" ? [] : warnings.split("\n").map((l) => JSON.parse(l) as { service: string; level: string });
         expect(parsed.every((l) => l.service === "api" && ["warn", "error", "fatal"].includes(l.level))).to.equal(true);
-        expect(expectExit(h.ade(["logs", "testing", "nope"], "testing"), 1).stderr).to.match(/^ade: stack testing has no service "nope" \(services: alertmanager, api, /);
+        expect(expectExit(h.ade(["logs", "development", "nope"], "development"), 1).stderr).to.match(/^ade: stack development has no service "nope" \(services: alertmanager, api, /);
     });
 
     it("follows new lines with ade logs --follow until interrupted", async () => {
-        const child = spawn(process.execPath, [path.join(h.dir, "bin", "ade.js"), "logs", "testing", "api", "--follow", "--since", "1s"], {
+        const child = spawn(process.execPath, [path.join(h.dir, "bin", "ade.js"), "logs", "development", "api", "--follow", "--since", "1s"], {
             cwd: h.dir,
-            env: { ...h.env("testing"), ADE_PROJECT_DIR: h.dir, CI: "true" },
+            env: { ...h.env("development"), ADE_PROJECT_DIR: h.dir, CI: "true" },
             stdio: ["ignore", "pipe", "pipe"],
         });
         let out = "";
@@ -149,14 +151,14 @@ describe("operating a stack end to end", function () {
     });
 
     it("reports the application's container stopped by hand in ade drift, exit 2", () => {
-        docker(["stop", `${h.project}-testing-api`]);
+        docker(["stop", `${h.project}-development-api`]);
         stoppedAt = Date.now();
-        const result = expectExit(h.ade(["drift", "testing"], "testing"), 2);
+        const result = expectExit(h.ade(["drift", "development"], "development"), 2);
         expect(result.stdout).to.equal(
             [
-                "stack testing drifted: 1 resource changed outside Pulumi since its last update:",
-                `  container ${h.project}-testing-api: stopped outside Pulumi (mustRun, ports read back different)`,
-                "put it back as the code describes it with: ade deploy testing",
+                "stack development drifted: 1 resource changed outside Pulumi since its last update:",
+                `  container ${h.project}-development-api: stopped outside Pulumi (mustRun, ports read back different)`,
+                "put it back as the code describes it with: ade deploy development",
                 "",
             ].join("\n"),
         );
@@ -169,41 +171,41 @@ describe("operating a stack end to end", function () {
         process.stdout.write(`      TargetDown reached the receiver ${seconds.toFixed(1)} s after the stop (scrape ${timers.scrapeSeconds} s + for ${timers.forSeconds} s + evaluation ${timers.evaluationSeconds} s + group wait ${timers.groupWaitSeconds} s = ${bound} s)\n`);
         expect(firing.authorization === `Bearer ${token}`, "the receiver got the stack's token as a bearer token").to.equal(true);
         const alert = firing.body.alerts.find((a) => a.labels["alertname"] === "TargetDown");
-        expect(alert?.labels).to.include({ service: "api", severity: "critical", stack: "testing", environment: "testing", project: h.project });
+        expect(alert?.labels).to.include({ service: "api", severity: "critical", stack: "development", environment: "development", project: h.project });
     });
 
     it("shows the firing alert and the stopped service in ade status", () => {
-        const status = expectExit(h.ade(["status", "testing", "--skip-drift"], "testing"), 0);
+        const status = expectExit(h.ade(["status", "development", "--skip-drift"], "development"), 0);
         expect(status.stdout).to.match(/^ {2}DOWN api +exited/m);
         expect(status.stdout).to.match(/^ {2}CRITICAL TargetDown api for \d+s: api \(api:8080\) is down$/m);
-        expect(status.stdout).to.match(/^ {11}runbook: ade status testing shows whether its container runs; /m);
+        expect(status.stdout).to.match(/^ {11}runbook: ade status development shows whether its container runs; /m);
     });
 
     it("repairs the stack with ade deploy, and the alert resolves", async () => {
-        const deploy = await h.phase("ade deploy testing (repair)", () => h.ade(["deploy", "testing", "--skip-tests"], "testing"));
+        const deploy = await h.phase("ade deploy development (repair)", () => h.ade(["deploy", "development", "--skip-tests"], "development"));
         expectExit(deploy, 0);
-        expect(deploy.stdout).to.include(`drift: 1 resource(s) changed outside Pulumi; this deploy puts them back:\n  container ${h.project}-testing-api: stopped outside Pulumi`);
-        expect(deploy.stdout).to.match(/release 0\.1\.0 is running on testing and verified healthy \(update #2: release 0\.1\.0\)/);
-        expectExit(h.ade(["drift", "testing"], "testing"), 0);
+        expect(deploy.stdout).to.include(`drift: 1 resource(s) changed outside Pulumi; this deploy puts them back:\n  container ${h.project}-development-api: stopped outside Pulumi`);
+        expect(deploy.stdout).to.match(/release 0\.1\.0 is running on development and verified healthy \(update #2: release 0\.1\.0\)/);
+        expectExit(h.ade(["drift", "development"], "development"), 0);
         await eventually(120, async () => (await received()).find((r) => targetDown(r, "resolved")));
         const status = await eventually(60, () => {
-            const s = h.ade(["status", "testing", "--skip-drift"], "testing");
+            const s = h.ade(["status", "development", "--skip-drift"], "development");
             return Promise.resolve(s.stdout.includes("alerts\n  none firing\n") ? s : undefined);
         });
         expect(status.stdout).to.match(/^ {2}ok {3}api +running/m);
     });
 
     it("never shows the webhook token in docker inspect, container logs, the state, outputs or ade's output", () => {
-        const containers = h.dockerObjects(`${h.project}-testing-`).containers;
+        const containers = h.dockerObjects(`${h.project}-development-`).containers;
         const haystacks: [string, string][] = [
             ["docker inspect", docker(["inspect", ...containers])],
             ["container logs", containers.map((c) => dockerLogs(c)).join("\n")],
             ["state", listFiles(h.stateDir).map((f) => fs.readFileSync(f, "utf8")).join("\n")],
-            ["outputs", h.pulumi("testing", ["stack", "output", "--json"]).stdout],
+            ["outputs", h.pulumi("development", ["stack", "output", "--json"]).stdout],
             ["pulumi and ade output", h.transcript.join("\n")],
         ];
         for (const [where, text] of haystacks) expect(text.includes(token), `the token appears in ${where}`).to.equal(false);
-        expect(docker(["exec", `${h.project}-testing-alertmanager`, "sh", "-c", "ls -ln /run/ade/secrets | tail -n +2 | awk '{print $1, $3\":\"$4, $9}'"])).to.equal("-r-------- 65534:65534 alert-webhook-token");
+        expect(docker(["exec", `${h.project}-development-alertmanager`, "sh", "-c", "ls -ln /run/ade/secrets | tail -n +2 | awk '{print $1, $3\":\"$4, $9}'"])).to.equal("-r-------- 65534:65534 alert-webhook-token");
     });
 });
 
