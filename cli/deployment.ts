@@ -47,7 +47,8 @@ export async function upAndVerify(stack: Stack, options: UpAndVerifyOptions): Pr
     const { progress } = options;
     let outputs: OutputMap;
     try {
-        const result = await stack.up({ message: options.message, onEvent: progress.onEvent, color: "never" });
+        // Refreshed first: what changed outside Pulumi (a container removed by hand, an image deleted) is put back too.
+        const result = await stack.up({ message: options.message, onEvent: progress.onEvent, color: "never", refresh: true });
         outputs = result.outputs;
     } catch (error) {
         progress.finish();

@@ -62,7 +62,7 @@ async function deployLocked(root: string, options: DeployOptions): Promise<Deplo
     const message = releaseMessage(version, changelog === undefined ? undefined : changelogDescription(changelog, version));
     const stack = await openStack(root, options.stack);
     try {
-        const preview = await stack.preview({ message, color: "never" });
+        const preview = await stack.preview({ message, color: "never", refresh: true });
         write(`preview: ${describeChanges(preview.changeSummary, "future")}\n`);
     } catch (error) {
         throw new UserError(`preview of ${options.stack} failed: ${updateFailure(error)}; nothing was changed`);
