@@ -36,8 +36,6 @@ export interface UpAndVerifyOptions {
     /** The validated config the update runs with: health paths and probe timing. */
     readonly config: StackConfig;
     readonly progress: Progress;
-    /** Read every resource back from Docker first, so what changed outside Pulumi is put back. */
-    readonly refresh?: boolean;
 }
 
 /**
@@ -49,7 +47,8 @@ export async function upAndVerify(stack: Stack, options: UpAndVerifyOptions): Pr
     const { progress } = options;
     let outputs: OutputMap;
     try {
-        const result = await stack.up({ message: options.message, onEvent: progress.onEvent, color: "never", refresh: options.refresh === true });
+        // Refreshed first: what changed outside Pulumi (a container removed by hand, an image deleted) is put back too.
+        const result = await stack.up({ message: options.message, onEvent: progress.onEvent, color: "never", refresh: true });
         outputs = result.outputs;
     } catch (error) {
         progress.finish();

@@ -64,13 +64,13 @@ async function deployLocked(root: string, options: DeployOptions): Promise<Deplo
     const changelog = readChangelog(root);
     const message = releaseMessage(version, changelog === undefined ? undefined : changelogDescription(changelog, version));
     const stack = await openStack(root, options.stack);
-    // What changed outside Pulumi (a container stopped or removed by hand): this update puts it back.
+    // What changed outside Pulumi (a container stopped or removed by hand), named: the refreshed update puts it back.
     const drifted = (await readDrift(stack)).items;
     if (drifted.length > 0) {
         write(`drift: ${drifted.length} resource(s) changed outside Pulumi; this deploy puts them back:\n${driftLines(drifted).map((l) => `  ${l}\n`).join("")}`);
     }
     try {
-        const preview = await stack.preview({ message, color: "never", refresh: drifted.length > 0 });
+        const preview = await stack.preview({ message, color: "never", refresh: true });
         write(`preview: ${describeChanges(preview.changeSummary, "future")}\n`);
     } catch (error) {
         throw new UserError(`preview of ${options.stack} failed: ${updateFailure(error)}; nothing was changed`);
@@ -79,7 +79,7 @@ async function deployLocked(root: string, options: DeployOptions): Promise<Deplo
     // What runs now: put back if this update fails, whether or not it ever verified healthy.
     const before = findRollbackTarget(await readReleases(stack, root, options.stack, project), { kind: "previous" }, options.stack);
     const progress = new Progress(`deploying release ${version} to ${options.stack}`, { mode: progressMode(), write });
-    const verification = await upAndVerify(stack, { root, stackName: options.stack, project, message, config, progress, refresh: drifted.length > 0 });
+    const verification = await upAndVerify(stack, { root, stackName: options.stack, project, message, config, progress });
     if (verification.ok) {
         for (const line of verification.lines) write(`${line}\n`);
         const backup = verification.outputs["databaseBackup"]?.value as string | undefined;

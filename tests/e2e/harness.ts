@@ -9,6 +9,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, parseDocument } from "yaml";
+import { mirrored, readImageMirrors } from "../../config/imageMirrors";
+import { stackConfigSchema } from "../../config/schema";
 import { SOURCE_ROOT } from "../../core/paths";
 
 export const REPO = SOURCE_ROOT;
@@ -23,7 +25,7 @@ export const PASSPHRASES: Record<StackName, string> = {
 };
 
 /** Files and folders of the project the program needs at run time. */
-const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "tsconfig.json", "package.json", "core", "config", "stacks", "monitoring", "release", "promotion", "operations", "components", "cli", "bin", "app"];
+const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "tsconfig.json", "package.json", "core", "config", "stacks", "monitoring", "proxy", "release", "promotion", "operations", "components", "cli", "bin", "app"];
 
 export interface RunResult {
     readonly status: number;
@@ -196,6 +198,34 @@ export class Harness {
     printTimings(): void {
         process.stdout.write(`\n  ${this.project} phases:\n`);
         for (const [name, seconds] of this.timings) process.stdout.write(`    ${seconds.toFixed(1).padStart(7)} s  ${name}\n`);
+    }
+
+    /** This machine's image for a public reference: its mirror (toolchain/build-images.sh), else the reference. */
+    localImage(ref: string): string {
+        const read = readImageMirrors();
+        if (!read.ok) throw new Error(read.problem);
+        return mirrored(ref, read.mirrors);
+    }
+
+    /** The images the given config keys (`images.postgres`) name by default, as this machine runs them. */
+    localImages(keys: readonly string[]): string[] {
+        const defaults = stackConfigSchema.shape.images.parse(undefined) as Record<string, string>;
+        return keys.map((key) => {
+            const ref = defaults[key.replace(/^images\./, "")];
+            if (ref === undefined) throw new Error(`no image key ${key}`);
+            return this.localImage(ref);
+        });
+    }
+
+    /** Removes the Swarm services, secrets and configs of the harness's project, when this engine is in a swarm. */
+    removeSwarmObjects(): void {
+        if (docker(["info", "--format", "{{.Swarm.LocalNodeState}}"]) !== "active") return;
+        for (const kind of ["service", "secret", "config"]) {
+            const names = docker([kind, "ls", "--format", "{{.Name}}"])
+                .split("\n")
+                .filter((n) => n.startsWith(this.project));
+            if (names.length > 0) docker([kind, "rm", ...names]);
+        }
     }
 
     /** Docker objects (containers, networks, volumes) whose name starts with the harness's prefix. */

@@ -6,9 +6,13 @@ import * as path from "path";
 import { docker, dockerLogs, eventually, getJson, Harness, postJson, PulumiError, skipWithoutPlugins, STACKS, StackName } from "./harness";
 
 /**
- * The platform for real: the Pulumi engine, the docker and command providers
- * built here, and the Docker daemon. Grafana runs as the clearly named stand-in
- * image (toolchain/images/grafana-standin) on machines without a registry; it serves
+ * The platform for real on plain containers: the Pulumi engine, the docker and
+ * command providers, and the Docker daemon. Development builds from source;
+ * testing runs a release made once with `ade release` and promoted to it
+ * (testing runs on Swarm as committed; here, beside development on one engine,
+ * on the containers runtime). Production, on Swarm with two nodes, is the swarm
+ * suite's. Grafana runs as the clearly named stand-in image
+ * (toolchain/images/grafana-standin) on machines without a registry; it serves
  * Grafana's health and datasource APIs and refuses to start unless the
  * provisioned datasource and dashboard files arrived intact and parse.
  */
@@ -17,6 +21,8 @@ describe("platform end to end", function () {
     const h = new Harness({ name: "platform", portBase: 0 });
     const apiPort = (stack: StackName) => h.port(stack, stack === "development" ? 18080 : stack === "testing" ? 28080 : 30080);
     const secrets = new Map<string, string>();
+    /** The stacks this suite runs (production runs in the swarm suite). */
+    const RUN: StackName[] = ["development", "testing"];
 
     before(async function () {
         skipWithoutPlugins(this);
@@ -28,6 +34,10 @@ describe("platform end to end", function () {
             }
         }
         expect(secrets.size).to.equal(9);
+        // The harness copies the program, not the release files; the copy starts where the repository does.
+        fs.writeFileSync(path.join(h.dir, "VERSION"), "0.1.0\n");
+        h.setConfig("testing", "runtime", "containers");
+        h.setConfig("testing", "services.api.replicas", "1");
     });
 
     after(async () => {
@@ -35,11 +45,9 @@ describe("platform end to end", function () {
         h.printTimings();
     });
 
-    it("previews all three stacks", async () => {
-        for (const stack of STACKS) {
-            const out = await h.phase(`preview ${stack}`, () => h.pulumi(stack, ["preview", "--diff"]));
-            expect(out.stdout).to.match(/\+ .*ade:platform:Platform/);
-        }
+    it("previews development", async () => {
+        const out = await h.phase("preview development", () => h.pulumi("development", ["preview", "--diff"]));
+        expect(out.stdout).to.match(/\+ .*ade:platform:Platform/);
     });
 
     it("brings development up: every container running and healthy", async () => {
@@ -126,16 +134,34 @@ describe("platform end to end", function () {
         expect(((await getJson(url)).body as { count: number }).count).to.equal(second.count);
     });
 
-    it("runs testing and production beside development without clashes", async () => {
-        await h.phase("up testing", () => h.up("testing"));
-        await h.phase("up production", () => h.up("production"));
-        for (const stack of STACKS) {
-            const health = await getJson(`http://127.0.0.1:${apiPort(stack)}/health`);
-            expect(health.status, stack).to.equal(200);
-        }
+    it("makes release 0.2.0 once and runs exactly that image on testing, beside development", async () => {
+        const release = h.ade(["release", "minor", "First release", "--no-git"]);
+        expect(release.status, `${release.stdout}\n${release.stderr}`).to.equal(0);
+        expect(release.stdout).to.include(`release 0.2.0: building api once (no registry: the images stay on this Docker host)`);
+        const promote = h.ade(["promote", "development", "testing", "--yes"], "testing");
+        expect(promote.status, `${promote.stdout}\n${promote.stderr}`).to.equal(0);
+        expect(promote.stdout).to.match(/release 0\.2\.0 runs the images it was built with: api ade-e2e-platform\/api:0\.2\.0\n/);
+        await h.phase("up testing (release 0.2.0)", () => h.up("testing"));
+        expect((await getJson(`http://127.0.0.1:${apiPort("testing")}/health`)).body).to.include({ status: "ok", version: "0.2.0" });
+        const released = docker(["image", "inspect", "--format", "{{.Id}}", `${h.project}/api:0.2.0`]);
+        expect(docker(["inspect", "--format", "{{.Image}}", `${h.project}-testing-api`])).to.equal(released);
         const all = h.dockerObjects();
         // Each stack's services plus the one-shot containers that delivered their files.
-        expect(all.containers).to.have.length(14 + 13 + 13);
+        expect(all.containers).to.have.length(14 + 13);
+    });
+
+    it("refuses a preview of production whose version was never released, naming the fix, and creates nothing", () => {
+        let failure: PulumiError | undefined;
+        try {
+            h.pulumi("production", ["preview"]);
+        } catch (error) {
+            failure = error as PulumiError;
+        }
+        expect(failure, "preview of a version never released succeeded").to.be.instanceOf(PulumiError);
+        expect(`${failure?.result.stdout ?? ""}${failure?.result.stderr ?? ""}`).to.include(
+            `services.api.release: release 0.1.0 has no image ${h.project}/api:0.1.0 on this Docker host (no registry is configured): make it with \`ade release <major|minor|patch> "<what changed>"\` (from development), or promote a released version: ade promote development <stack>`,
+        );
+        expect(h.dockerObjects(`${h.project}-production-`)).to.deep.equal({ containers: [], networks: [], volumes: [] });
     });
 
     it("plans no change for any stack after its cold up, after a refresh, and in a preview that refreshes", async () => {
@@ -143,7 +169,7 @@ describe("platform end to end", function () {
             const summary = /Resources:\n([\s\S]*?)(?:\n\s*\n|\s*$)/.exec(out)?.[1] ?? out;
             expect(summary, `${stack}: ${step}\n${out.slice(-3000)}`).to.match(/^\s+\d+ unchanged\s*$/);
         };
-        for (const stack of STACKS) {
+        for (const stack of RUN) {
             unchanged(h.pulumi(stack, ["preview", "--diff"]).stdout, stack, "preview after up");
             await h.phase(`refresh ${stack}`, () => h.pulumi(stack, ["refresh", "--yes", "--skip-preview"]));
             unchanged(h.pulumi(stack, ["preview", "--diff"]).stdout, stack, "preview after refresh");
@@ -151,30 +177,11 @@ describe("platform end to end", function () {
         }
     });
 
-    it("publishes nothing of production beyond loopback but the application", () => {
-        const published = h
-            .dockerObjects(`${h.project}-production-`)
-            .containers.filter((n) => !n.endsWith("-files"))
-            .flatMap((c) =>
-                docker(["port", c])
-                    .split("\n")
-                    .filter(Boolean)
-                    .map((line) => `${c.replace(`${h.project}-production-`, "")} ${line}`),
-            )
-            .sort();
-        expect(published).to.deep.equal([
-            `alertmanager 9093/tcp -> 127.0.0.1:${h.port("production", 30093)}`,
-            `api 8080/tcp -> 0.0.0.0:${apiPort("production")}`,
-            `grafana 3000/tcp -> 127.0.0.1:${h.port("production", 30300)}`,
-            `prometheus 9090/tcp -> 127.0.0.1:${h.port("production", 30090)}`,
-        ]);
-    });
-
-    it("keeps production's database unreachable from the host", async () => {
-        const pg = `${h.project}-production-postgres`;
+    it("keeps testing's database unreachable from the host", async () => {
+        const pg = `${h.project}-testing-postgres`;
         expect(docker(["port", pg])).to.equal("");
         expect(docker(["inspect", "--format", "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}", pg]).trim()).to.equal(
-            `${h.project}-production-internal`,
+            `${h.project}-testing-internal`,
         );
         const reachable = await new Promise<boolean>((resolve) => {
             const socket = net.connect({ host: "127.0.0.1", port: 5432, timeout: 2000 });
@@ -185,8 +192,8 @@ describe("platform end to end", function () {
         expect(reachable, "something answers on 127.0.0.1:5432").to.equal(false);
     });
 
-    it("hardens production's containers", () => {
-        for (const c of h.dockerObjects(`${h.project}-production-`).containers.filter((n) => !n.endsWith("-files"))) {
+    it("hardens testing's containers", () => {
+        for (const c of h.dockerObjects(`${h.project}-testing-`).containers.filter((n) => !n.endsWith("-files"))) {
             const [readOnly, user, secOpt, capDrop] = docker([
                 "inspect",
                 "--format",
@@ -200,8 +207,8 @@ describe("platform end to end", function () {
         }
     });
 
-    it("delivers production's secrets as 0400 files owned by the reading user, on a read-only mount", () => {
-        const prefix = `${h.project}-production`;
+    it("delivers testing's secrets as 0400 files owned by the reading user, on a read-only mount", () => {
+        const prefix = `${h.project}-testing`;
         const list = (c: string, dir: string) => docker(["exec", c, "sh", "-c", `ls -ln ${dir} | tail -n +2 | awk '{print $1, $3":"$4, $9}'`]);
         expect(list(`${prefix}-api`, "/run/ade/secrets")).to.equal("-r-------- 1000:1000 app-secret-key\n-r-------- 1000:1000 database-password");
         expect(list(`${prefix}-postgres`, "/run/ade/secrets")).to.equal("-r-------- 999:999 database-password");
@@ -211,44 +218,10 @@ describe("platform end to end", function () {
         expect(write.stderr).to.match(/Read-only file system/);
     });
 
-    it("connects production's application to its database and signs its answers", async () => {
-        const posted = (await postJson(`http://127.0.0.1:${apiPort("production")}/visits`)).body as { count: number; signature: string };
+    it("connects testing's application to its database and signs its answers", async () => {
+        const posted = (await postJson(`http://127.0.0.1:${apiPort("testing")}/visits`)).body as { count: number; signature: string };
         expect(posted.count).to.equal(1);
         expect(posted.signature).to.match(/^[0-9a-f]{64}$/);
-    });
-
-    it("keeps production's Grafana behind the admin password", async () => {
-        const url = `http://127.0.0.1:${h.port("production", 30300)}/api/datasources`;
-        expect((await getJson(url)).status).to.equal(401);
-        const auth = { Authorization: `Basic ${Buffer.from(`admin:${secrets.get("production:grafanaAdminPassword") ?? ""}`).toString("base64")}` };
-        const ds = await getJson(url, auth);
-        expect(ds.status).to.equal(200);
-        expect(ds.body).to.have.length(1);
-        const search = await getJson(`http://127.0.0.1:${h.port("production", 30300)}/api/search`, auth);
-        expect((search.body as { uid: string; title: string }[]).map((d) => [d.uid, d.title])).to.deep.equal([
-            ["ade-database", "ADE Database (production)"],
-            ["ade-host", "ADE Host (production)"],
-            ["ade-platform", "ADE Platform (production)"],
-        ]);
-    });
-
-    it("backs production's database up before an update that touches it, and the backup restores", async () => {
-        h.setConfig("production", "database.memoryMb", "640");
-        await h.phase("up production (database limit changed)", () => h.up("production"));
-        const backup = h.pulumi("production", ["stack", "output", "databaseBackup"]).stdout.trim();
-        const file = /^backup: (.+\.dump)$/.exec(backup)?.[1];
-        expect(file, backup).to.be.a("string");
-        const pg = `${h.project}-production-postgres`;
-        const psql = (sql: string) => docker(["exec", pg, "sh", "-c", `PGPASSWORD="$(cat "$POSTGRES_PASSWORD_FILE")" psql -h 127.0.0.1 -U ade -d ade -tAc "${sql}"`]);
-        expect(psql("SELECT count(*) FROM visit_counter")).to.equal("1");
-        psql("DELETE FROM visit_counter");
-        const restore = spawnSync(
-            "bash",
-            ["-c", `docker exec -i ${pg} sh -c 'PGPASSWORD="$(cat "$POSTGRES_PASSWORD_FILE")" pg_restore -h 127.0.0.1 -U ade -d ade --clean --if-exists' < "${file ?? ""}"`],
-            { encoding: "utf8" },
-        );
-        expect(restore.status, restore.stderr).to.equal(0);
-        expect(psql("SELECT count(*) FROM visit_counter")).to.equal("1");
     });
 
     it("updates the application version in place and verifies its health", async () => {
@@ -277,15 +250,9 @@ describe("platform end to end", function () {
         fs.writeFileSync(routes, original);
     });
 
-    it("destroys every container, network and volume of a stack; production keeps its data volume until released", async () => {
-        for (const stack of STACKS) await h.phase(`destroy ${stack}`, () => h.pulumi(stack, ["destroy", "--yes", "--skip-preview"]));
-        const left = h.dockerObjects();
-        expect(left.containers).to.deep.equal([]);
-        expect(left.networks).to.deep.equal([]);
-        expect(left.volumes).to.deep.equal([`${h.project}-production-pgdata`]);
-        // The documented release step (README: "Destroying production").
-        docker(["volume", "rm", `${h.project}-production-pgdata`]);
-        expect(h.dockerObjects().volumes).to.deep.equal([]);
+    it("destroys every container, network and volume of a stack", async () => {
+        for (const stack of RUN) await h.phase(`destroy ${stack}`, () => h.pulumi(stack, ["destroy", "--yes", "--skip-preview"]));
+        expect(h.dockerObjects()).to.deep.equal({ containers: [], networks: [], volumes: [] });
     });
 
     it("never shows a secret in stack files, state, docker inspect, container logs or the program's output", () => {

@@ -1,7 +1,8 @@
 # shellcheck shell=bash disable=SC2034 # sourced by toolchain/build-images.sh, which reads these variables
 # ade-local/docker-engine: a second Docker engine in a container, for tests
 # that need a real second Swarm node; it stands in for no public image.
-# Debian's docker.io (dockerd 20.10, containerd, runc) and iptables; the
+# Debian's docker.io (dockerd 20.10, containerd, runc), iptables and socat (to
+# forward a port of its loopback, such as a registry's, to another host); the
 # entrypoint makes /sys and the cgroup mounts writable and / rshared, then
 # runs dockerd with its arguments. --privileged fails on these machines
 # (toolchain/README.md); run it with:
@@ -9,10 +10,10 @@
 #   --security-opt apparmor=unconfined --security-opt systempaths=unconfined
 #   --device-cgroup-rule 'a *:* rwm' -v <volume>:/var/lib/docker
 # Bump the tag's suffix whenever anything in this directory changes.
-IMAGE_REF=ade-local/docker-engine:20.10-1
+IMAGE_REF=ade-local/docker-engine:20.10-2
 IMAGE_STANDS_FOR=()
 
-IMAGE_PACKAGES=(docker.io iptables)
+IMAGE_PACKAGES=(docker.io iptables socat)
 
 image_configure() {
   local root="$1"

@@ -1,0 +1,235 @@
+import { expect } from "chai";
+import { createHmac } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { startRequestStream } from "../../bench/client";
+import { docker, getJson, Harness, postJson, RunResult, skipWithoutPlugins } from "./harness";
+import { startSwarm, SwarmFixture } from "./swarmFixture";
+
+/**
+ * Testing and production on a real two-node Docker Swarm, as users run them:
+ * a release built once and pushed to a registry, promoted unchanged, deployed
+ * with every replica healthy on both nodes behind the entry proxy; version
+ * updates, a broken release that Swarm rolls back by itself, a secret rotation
+ * and draining a node, each under a steady 50 requests per second through the
+ * public entry, without one failed request; rollback by version; destroy.
+ *
+ * Swarm once broke Docker's embedded DNS on a shared engine: this suite makes
+ * its own swarm and leaves the engine as it found it, and must not run beside
+ * other suites on the same engine (mocha runs the suites one after another).
+ */
+describe("testing and production on Docker Swarm, two nodes", function () {
+    this.timeout(0);
+    const h = new Harness({ name: "swarm", portBase: 4 });
+    const REGISTRY_PORT = 14550;
+    const prod = (p: number) => `http://127.0.0.1:${h.port("production", p)}`;
+    let swarm: SwarmFixture | undefined;
+    const releases = new Map<string, string>();
+
+    function ade(args: string[], stack: "development" | "testing" | "production" = "development"): RunResult {
+        const result = h.ade(args, stack, { ADE_PASSPHRASE_PRODUCTION: "ade-local-production" });
+        expect(result.status, `ade ${args.join(" ")}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`).to.equal(0);
+        return result;
+    }
+
+    /** Makes release `level`, promotes it through testing to production; returns its version. */
+    function releaseAndPromote(level: string, description: string): string {
+        const made = ade(["release", level, description, "--no-git"]);
+        const version = /^release (\d+\.\d+\.\d+): building/m.exec(made.stdout)?.[1] ?? "";
+        expect(version, made.stdout).to.match(/^\d+\.\d+\.\d+$/);
+        const record = (JSON.parse(fs.readFileSync(path.join(h.dir, "releases.json"), "utf8")) as { releases: { version: string; images: { digest: string }[] }[] }).releases.find(
+            (r) => r.version === version,
+        );
+        releases.set(version, record?.images[0]?.digest ?? "");
+        ade(["promote", "development", "testing", "--yes"], "testing");
+        ade(["promote", "testing", "production", "--yes"], "production");
+        return version;
+    }
+
+    /** The digest every task of the stack's api service runs. */
+    function runningDigest(stack: "testing" | "production"): string {
+        const image = docker(["service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}", `${h.project}-${stack}-api`]);
+        return image.slice(image.indexOf("@") + 1);
+    }
+
+    /** Runs `fn` under a steady 50 requests per second through production's public entry; returns what the client saw. */
+    async function underLoad<T>(fn: () => Promise<T> | T): Promise<{ value: T; sent: number; failed: number }> {
+        const stream = startRequestStream(`${prod(30080)}/`, { intervalMs: 20, timeoutMs: 2000 });
+        let value: T;
+        try {
+            value = await fn();
+        } finally {
+            // A few more seconds: the old tasks drain and go after the update returns.
+            await new Promise((r) => setTimeout(r, 3000));
+        }
+        const result = await stream.stop();
+        return { value, sent: result.sent, failed: result.failed };
+    }
+
+    before(async function () {
+        skipWithoutPlugins(this);
+        await h.prepare();
+        const images = h.localImages(["images.postgres", "images.prometheus", "images.grafana", "images.proxy"]);
+        swarm = await h.phase("swarm: manager, worker, registry", () => startSwarm(h.project, REGISTRY_PORT, h.localImage("registry:2.8.2"), images));
+        for (const stack of ["development", "testing", "production"] as const) {
+            h.initStack(stack);
+            h.setConfig(stack, "registry.address", swarm.registry);
+        }
+        fs.writeFileSync(path.join(h.dir, "VERSION"), "0.1.0\n");
+        // A broken update fails in seconds, not after two minutes.
+        for (const stack of ["testing", "production"] as const) h.setConfig(stack, "healthCheck.deadlineSeconds", "60");
+    });
+
+    after(async () => {
+        h.removeSwarmObjects();
+        await h.cleanUp();
+        swarm?.teardown();
+        h.printTimings();
+        const state = docker(["info", "--format", "{{.Swarm.LocalNodeState}}"]);
+        if (state !== "inactive") throw new Error(`the engine is still in a swarm (${state}) after the suite`);
+    });
+
+    it("releases 1.0.0 once, pushed to the registry, and promotes it unchanged to testing and production", () => {
+        const version = releaseAndPromote("major", "First release");
+        expect(version).to.equal("1.0.0");
+        expect(releases.get("1.0.0")).to.match(/^sha256:[0-9a-f]{64}$/);
+        const manifest = docker(["manifest", "inspect", "--insecure", `${swarm?.registry ?? ""}/${h.project}/api:1.0.0`]);
+        expect(manifest).to.include("schemaVersion");
+    });
+
+    it("deploys testing and production: every replica healthy on both nodes, each running the release's digest", async () => {
+        await h.phase("deploy testing 1.0.0", () => ade(["deploy", "testing", "--skip-tests"], "testing"));
+        await h.phase("deploy production 1.0.0", () => ade(["deploy", "production", "--skip-tests"], "production"));
+        for (const stack of ["testing", "production"] as const) expect(runningDigest(stack), stack).to.equal(releases.get("1.0.0"));
+        const nodes = docker(["service", "ps", "--filter", "desired-state=running", "--format", "{{.Node}} {{.CurrentState}}", `${h.project}-production-api`]).split("\n");
+        expect(nodes).to.have.length(2);
+        expect(new Set(nodes.map((n) => n.split(" ")[0])).size, nodes.join("; ")).to.equal(2);
+        for (const n of nodes) expect(n).to.match(/ Running /);
+        expect((await getJson(`${prod(30080)}/health`)).body).to.include({ status: "ok", version: "1.0.0" });
+    });
+
+    it("publishes only production's entry beyond loopback, keeps its database unpublished and its services hardened", () => {
+        const published = docker(["port", `${h.project}-production-proxy`]).split("\n").sort();
+        expect(published).to.deep.equal(
+            [
+                `${h.port("production", 30080)}/tcp -> 0.0.0.0:${h.port("production", 30080)}`,
+                `${h.port("production", 30090)}/tcp -> 127.0.0.1:${h.port("production", 30090)}`,
+                `${h.port("production", 30300)}/tcp -> 127.0.0.1:${h.port("production", 30300)}`,
+            ].sort(),
+        );
+        for (const svc of ["api", "postgres", "prometheus", "grafana"]) {
+            const spec = docker(["service", "inspect", "--format", "{{json .Spec.TaskTemplate.ContainerSpec}} {{json .Endpoint.Ports}}", `${h.project}-production-${svc}`]);
+            expect(spec, svc).to.include('"ReadOnly":true');
+            expect(spec, svc).to.include('"CapabilityDrop":["ALL"]');
+            expect(spec.endsWith(" null") || spec.endsWith(" []"), `${svc} publishes a port: ${spec}`).to.equal(true);
+        }
+    });
+
+    it("reads production's secrets from 0400 files owned by the user that reads them", () => {
+        const task = docker(["ps", "--quiet", "--filter", `label=com.docker.swarm.service.name=${h.project}-production-api`]).split("\n")[0] ?? "";
+        const listing = docker(["exec", task, "sh", "-c", "ls -lnL /run/ade/secrets | tail -n +2 | awk '{print $1, $3\":\"$4, $9}'"]);
+        expect(listing).to.equal("-r-------- 1000:1000 app-secret-key\n-r-------- 1000:1000 database-password");
+    });
+
+    it("updates production's version under 50 requests per second without one failed request, three times", async () => {
+        for (const [run, level] of [[1, "minor"], [2, "minor"], [3, "minor"]] as const) {
+            const version = releaseAndPromote(level, `Update ${run}`);
+            const { failed, sent } = await h.phase(`update production to ${version} under load`, () => underLoad(() => ade(["deploy", "production", "--skip-tests"], "production")));
+            expect(failed, `run ${run}: ${failed} of ${sent} requests failed`).to.equal(0);
+            expect(sent).to.be.greaterThan(100);
+            expect(runningDigest("production")).to.equal(releases.get(version));
+            expect((await getJson(`${prod(30080)}/health`)).body).to.include({ version });
+        }
+    });
+
+    it("lets Swarm roll a broken release back by itself: ade deploy fails naming the service, the previous release keeps serving", async () => {
+        const server = path.join(h.dir, "app", "src", "server.js");
+        const source = fs.readFileSync(server, "utf8");
+        const running = ((await getJson(`${prod(30080)}/health`)).body as { version: string }).version;
+        fs.writeFileSync(server, `process.exit(3); // a release that never starts\n${source}`);
+        try {
+            const version = releaseAndPromote("minor", "Never starts");
+            const { value: deploy, failed } = await h.phase("broken release, rolled back by Swarm", () =>
+                underLoad(() => h.ade(["deploy", "production", "--skip-tests"], "production", { ADE_PASSPHRASE_PRODUCTION: "ade-local-production" })),
+            );
+            expect(deploy.status, deploy.stdout).to.equal(1);
+            expect(deploy.stderr).to.include(`release ${version} failed on production`);
+            expect(deploy.stderr).to.match(new RegExp(`${h.project}-production-api.*roll(ed)? ?back`, "i"));
+            expect(failed).to.equal(0);
+            expect((await getJson(`${prod(30080)}/health`)).body).to.include({ version: running });
+        } finally {
+            fs.writeFileSync(server, source);
+        }
+    });
+
+    it("shows the releases, the failed one and what was put back in production's history", () => {
+        const lines = ade(["history", "production"], "production").stdout.split("\n");
+        expect(lines[0]).to.match(/^UPDATE +VERSION +STARTED \(UTC\) +RESULT +HEALTH +MESSAGE$/);
+        const rows = lines.slice(1, 4).map((l) => l.split(/ {2,}/));
+        expect(rows.map((r) => [r[1], r[3], r[4]])).to.deep.equal([
+            ["1.3.0", "succeeded", "verified"],
+            ["1.4.0", "failed", "failed"],
+            ["1.3.0", "succeeded", "verified"],
+        ]);
+        expect(rows[1]?.[5]).to.equal("release 1.4.0: Never starts");
+    });
+
+    it("refuses a rollback to a release that never verified healthy, changing nothing", async () => {
+        const stackFile = fs.readFileSync(path.join(h.dir, "Pulumi.production.yaml"), "utf8");
+        const refused = h.ade(["rollback", "production", "--to", "1.4.0"], "production");
+        expect(refused.status).to.equal(1);
+        expect(refused.stderr).to.match(/^ade: release 1\.4\.0 never verified healthy on stack "production" \(its updates: #\d+ failed\); releases that verified healthy: [0-9., ]+; nothing was changed\n$/);
+        expect(fs.readFileSync(path.join(h.dir, "Pulumi.production.yaml"), "utf8")).to.equal(stackFile);
+        expect((await getJson(`${prod(30080)}/health`)).body).to.include({ version: "1.3.0" });
+    });
+
+    it("rotates a secret with no failed request, and the application signs with the new key", async () => {
+        const key = `rotated-${Date.now()}-a-long-enough-key`;
+        h.pulumi("production", ["config", "set", "--secret", "appSecretKey", key]);
+        const { failed } = await h.phase("secret rotation under load", () => underLoad(() => ade(["deploy", "production", "--skip-tests"], "production")));
+        expect(failed).to.equal(0);
+        const { count, signature } = (await postJson(`${prod(30080)}/visits`)).body as { count: number; signature: string };
+        expect(signature).to.equal(createHmac("sha256", key).update(`visits=${count}`).digest("hex"));
+    });
+
+    it("keeps serving while the worker node is drained, without one failed request", async () => {
+        const worker = swarm?.workerNode ?? "";
+        const { failed } = await h.phase("drain the worker under load", () =>
+            underLoad(async () => {
+                docker(["node", "update", "--availability", "drain", worker]);
+                const deadline = Date.now() + 120_000;
+                for (;;) {
+                    const nodes = docker(["service", "ps", "--filter", "desired-state=running", "--format", "{{.Node}} {{.CurrentState}}", `${h.project}-production-api`]).split("\n");
+                    if (nodes.length === 2 && nodes.every((n) => !n.startsWith(`${h.project}-worker `) && / Running /.test(n))) return;
+                    if (Date.now() > deadline) throw new Error(`tasks did not leave the drained worker: ${nodes.join("; ")}`);
+                    await new Promise((r) => setTimeout(r, 1000));
+                }
+            }),
+        );
+        docker(["node", "update", "--availability", "active", worker]);
+        expect(failed).to.equal(0);
+    });
+
+    it("rolls production back to 1.0.0 by version: its tasks run 1.0.0's digest again", async () => {
+        await h.phase("ade rollback production --to 1.0.0", () => ade(["rollback", "production", "--to", "1.0.0"], "production"));
+        expect(runningDigest("production")).to.equal(releases.get("1.0.0"));
+        expect((await getJson(`${prod(30080)}/health`)).body).to.include({ version: "1.0.0" });
+    });
+
+    it("pulls a released image back from the registry when its local copy is gone", async () => {
+        const ref = `${swarm?.registry ?? ""}/${h.project}/api:1.3.0`;
+        docker(["image", "rm", "--force", ref]);
+        await h.phase("deploy 1.3.0 after its local copy was removed", () => ade(["rollback", "production", "--to", "1.3.0"], "production"));
+        expect(docker(["image", "inspect", "--format", "{{.Id}}", ref])).to.match(/^sha256:/);
+        expect(runningDigest("production")).to.equal(releases.get("1.3.0"));
+    });
+
+    it("destroys testing and production, leaving only production's data volume", async () => {
+        for (const stack of ["testing", "production"] as const) await h.phase(`destroy ${stack}`, () => h.pulumi(stack, ["destroy", "--yes", "--skip-preview"]));
+        const left = h.dockerObjects();
+        expect(left.containers.filter((c) => !c.startsWith(`${h.project}-worker`) && !c.startsWith(`${h.project}-registry`))).to.deep.equal([]);
+        expect(left.volumes.filter((v) => !v.startsWith(`${h.project}-worker`) && !v.startsWith(`${h.project}-registry`))).to.deep.equal([`${h.project}-production-pgdata`]);
+        expect(docker(["service", "ls", "--quiet", "--filter", `name=${h.project}-`])).to.equal("");
+        docker(["volume", "rm", `${h.project}-production-pgdata`]);
+    });
+});

@@ -1,0 +1,142 @@
+/**
+ * A real two-node Docker Swarm on one machine, for the swarm suite: this
+ * machine's engine as the manager, a second engine in a container (the image
+ * of toolchain/images/docker-engine) as the worker, on a bridge network of
+ * their own, and a registry both nodes reach as `127.0.0.1:<port>` (published
+ * on the manager's loopback; forwarded on the worker's). Everything it does is
+ * undone by `teardown`, which leaves the engine as it found it: not in a swarm,
+ * and without the gateway bridge Swarm created.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { docker, REPO, run } from "./harness";
+
+export interface SwarmFixture {
+    /** `127.0.0.1:<port>`: the registry's address, the same on both nodes. */
+    readonly registry: string;
+    /** The worker node's Docker node id. */
+    readonly workerNode: string;
+    /** Runs a docker command on the worker's engine. */
+    onWorker(args: string[]): string;
+    teardown(): void;
+}
+
+/** The docker-engine image the toolchain built (its recipe names the tag). */
+function engineImage(): string {
+    const recipe = fs.readFileSync(path.join(REPO, "toolchain", "images", "docker-engine", "recipe.sh"), "utf8");
+    const ref = /^IMAGE_REF=(\S+)$/m.exec(recipe)?.[1];
+    if (ref === undefined) throw new Error("toolchain/images/docker-engine/recipe.sh names no IMAGE_REF");
+    return ref;
+}
+
+/** The flags that run a second engine here (`--privileged` fails: toolchain/README.md). */
+const ENGINE_FLAGS = [
+    "--cap-add",
+    "ALL",
+    "--cap-drop",
+    "SYS_RESOURCE",
+    "--security-opt",
+    "seccomp=unconfined",
+    "--security-opt",
+    "apparmor=unconfined",
+    "--security-opt",
+    "systempaths=unconfined",
+    "--device-cgroup-rule",
+    "a *:* rwm",
+];
+
+function swarmState(): string {
+    return docker(["info", "--format", "{{.Swarm.LocalNodeState}}"]);
+}
+
+async function until(seconds: number, what: string, check: () => boolean): Promise<void> {
+    const deadline = Date.now() + seconds * 1000;
+    while (!check()) {
+        if (Date.now() > deadline) throw new Error(`${what}: not so after ${seconds}s`);
+        await new Promise((r) => setTimeout(r, 1000));
+    }
+}
+
+/**
+ * Starts the swarm. `prefix` names everything it creates; `images` are loaded
+ * into the worker (the local images only this machine has); the registry
+ * listens on `registryPort` of both nodes' loopback.
+ */
+export async function startSwarm(prefix: string, registryPort: number, registryImage: string, images: readonly string[]): Promise<SwarmFixture> {
+    if (swarmState() !== "inactive") {
+        throw new Error(`this engine is already part of a swarm (${swarmState()}): the swarm suite runs only on an engine it can leave as it found it`);
+    }
+    const hadGatewayBridge = docker(["network", "ls", "--quiet", "--filter", "name=^docker_gwbridge$"]) !== "";
+    const network = `${prefix}-nodes`;
+    const worker = `${prefix}-worker`;
+    const registryName = `${prefix}-registry`;
+    const created: { containers: string[]; volumes: string[]; network?: string } = { containers: [], volumes: [] };
+
+    const teardown = () => {
+        // Best effort, every step: a half-made swarm is taken apart as far as it got.
+        const attempt = (args: string[]) => {
+            try {
+                docker(args);
+            } catch {
+                // Already gone.
+            }
+        };
+        if (swarmState() !== "inactive") attempt(["swarm", "leave", "--force"]);
+        for (const c of created.containers) attempt(["rm", "--force", "--volumes", c]);
+        for (const v of created.volumes) attempt(["volume", "rm", "--force", v]);
+        if (created.network !== undefined) attempt(["network", "rm", created.network]);
+        if (!hadGatewayBridge) attempt(["network", "rm", "docker_gwbridge"]);
+    };
+
+    try {
+        docker(["network", "create", "--driver", "bridge", network]);
+        created.network = network;
+        const gateway = docker(["network", "inspect", "--format", "{{(index .IPAM.Config 0).Gateway}}", network]);
+        docker(["swarm", "init", "--advertise-addr", gateway, "--listen-addr", `${gateway}:2377`]);
+        // The database's volume lives on the manager: its tasks go where this label is.
+        docker(["node", "update", "--label-add", "ade.data=true", docker(["info", "--format", "{{.Swarm.NodeID}}"])]);
+
+        docker(["volume", "create", `${worker}-data`]);
+        created.volumes.push(`${worker}-data`);
+        docker(["run", "--detach", "--name", worker, "--hostname", worker, "--network", network, ...ENGINE_FLAGS, "--volume", `${worker}-data:/var/lib/docker`, engineImage()]);
+        created.containers.push(worker);
+        const onWorker = (args: string[]) => docker(["exec", worker, "docker", ...args]);
+        await until(60, "the worker's engine answers", () => {
+            try {
+                onWorker(["info"]);
+                return true;
+            } catch {
+                return false;
+            }
+        });
+        onWorker(["swarm", "join", "--token", docker(["swarm", "join-token", "--quiet", "worker"]), `${gateway}:2377`]);
+        const workerNode = docker(["node", "ls", "--quiet", "--filter", `name=${worker}`]);
+        await until(30, "the worker is ready", () => docker(["node", "inspect", "--format", "{{.Status.State}}", workerNode]) === "ready");
+
+        docker(["volume", "create", `${registryName}-data`]);
+        created.volumes.push(`${registryName}-data`);
+        docker([
+            "run",
+            "--detach",
+            "--name",
+            registryName,
+            "--publish",
+            `127.0.0.1:${registryPort}:5000`,
+            "--publish",
+            `${gateway}:${registryPort}:5000`,
+            "--env",
+            "REGISTRY_STORAGE_DELETE_ENABLED=true",
+            "--volume",
+            `${registryName}-data:/var/lib/registry`,
+            registryImage,
+        ]);
+        created.containers.push(registryName);
+        // The same reference on both nodes: the worker's loopback forwards to the manager's registry.
+        docker(["exec", "--detach", worker, "socat", `TCP-LISTEN:${registryPort},bind=127.0.0.1,fork,reuseaddr`, `TCP:${gateway}:${registryPort}`]);
+        if (images.length > 0) run("bash", ["-c", `docker save ${images.join(" ")} | docker exec -i ${worker} docker load`]);
+        return { registry: `127.0.0.1:${registryPort}`, workerNode, onWorker, teardown };
+    } catch (error) {
+        teardown();
+        throw error;
+    }
+}
