@@ -25,20 +25,27 @@ describe("status: services from docker inspect", () => {
             container("api-files", { HostConfig: { RestartPolicy: { Name: "no" } }, Config: { Labels: { "ade.service": "api" } } }),
             container("node-exporter", { State: { Status: "running", StartedAt: "2026-11-25T17:00:00Z" } }),
             container("grafana", { State: { Status: "created", StartedAt: "0001-01-01T00:00:00Z", ExitCode: 0 } }),
+            // A Swarm task: restart policy "no" (Swarm restarts it), named after its service.
+            container("proxy.1.k2x9", {
+                HostConfig: { RestartPolicy: { Name: "no" } },
+                Config: { Labels: { "ade.service": "proxy", "com.docker.swarm.task.id": "k2x9" } },
+            }),
         ]);
         expect(servicesFromInspect(json)).to.deep.equal([
             { service: "api", name: "ade-testing-api", state: "exited", health: "unhealthy", startedAt: "2026-11-25T17:00:00Z", exitCode: 137, restarts: 2, version: "1.2.0" },
             { service: "grafana", name: "ade-testing-grafana", state: "created", health: "none", startedAt: undefined, exitCode: 0, restarts: 0, version: undefined },
             { service: "node-exporter", name: "ade-testing-node-exporter", state: "running", health: "none", startedAt: "2026-11-25T17:00:00Z", exitCode: undefined, restarts: 0, version: undefined },
             { service: "postgres", name: "ade-testing-postgres", state: "running", health: "healthy", startedAt: "2026-11-25T17:00:00.123Z", exitCode: undefined, restarts: 0, version: undefined },
+            { service: "proxy", name: "ade-testing-proxy.1.k2x9", state: "running", health: "healthy", startedAt: "2026-11-25T17:00:00.123Z", exitCode: undefined, restarts: 0, version: undefined },
         ]);
     });
 
-    it("adds what the last update made and Docker no longer has as missing", () => {
-        const found = servicesFromInspect(JSON.stringify([container("postgres")]));
-        expect(withMissing(found, ["ade-testing-postgres", "ade-testing-api"], "ade-testing-").map((s) => [s.service, s.state])).to.deep.equal([
+    it("adds what the last update made and Docker no longer runs as missing, a Swarm service by its tasks", () => {
+        const found = servicesFromInspect(JSON.stringify([container("postgres"), container("proxy.1.k2x9", { Config: { Labels: { "ade.service": "proxy" } } })]));
+        expect(withMissing(found, ["ade-testing-postgres", "ade-testing-api", "ade-testing-proxy"], "ade-testing-").map((s) => [s.service, s.state])).to.deep.equal([
             ["api", "missing"],
             ["postgres", "running"],
+            ["proxy", "running"],
         ]);
     });
 });

@@ -36,12 +36,14 @@ const NEVER = "0001-01-01T00:00:00Z";
 /**
  * The stack's long-running services from `docker inspect` output (a JSON
  * array), by service name. Containers that run once (the ones that copy a
- * service's files onto its volume, restart policy `no`) are left out.
+ * service's files onto its volume: restart policy `no`, and no Swarm task,
+ * whose containers Swarm restarts itself) are left out.
  */
 export function servicesFromInspect(json: string): ServiceState[] {
     const inspected = JSON.parse(json) as Inspected[];
     return inspected
-        .filter((c) => (c.HostConfig?.RestartPolicy?.Name ?? "no") !== "no")
+        // Docker names "no restart policy" both "no" and "".
+        .filter((c) => !["no", ""].includes(c.HostConfig?.RestartPolicy?.Name ?? "") || c.Config?.Labels?.["com.docker.swarm.task.id"] !== undefined)
         .map((c): ServiceState => {
             const labels = c.Config?.Labels ?? {};
             const status = c.State?.Status ?? "unknown";
@@ -61,11 +63,15 @@ export function servicesFromInspect(json: string): ServiceState[] {
         .sort((a, b) => a.service.localeCompare(b.service));
 }
 
-/** Services the stack's last update made (by Docker name) that no longer exist, as `missing`. */
+/**
+ * Services the stack's last update made (by Docker name, `<prefix><service>`)
+ * of which nothing runs any more, as `missing`. Matched by service: a Swarm
+ * service's containers are its tasks, named after it.
+ */
 export function withMissing(found: readonly ServiceState[], expectedNames: readonly string[], prefix: string): ServiceState[] {
-    const names = new Set(found.map((s) => s.name));
+    const services = new Set(found.map((s) => s.service));
     const missing = expectedNames
-        .filter((n) => !names.has(n))
+        .filter((n) => !services.has(n.startsWith(prefix) ? n.slice(prefix.length) : n))
         .map((name): ServiceState => ({
             service: name.startsWith(prefix) ? name.slice(prefix.length) : name,
             name,
