@@ -22,8 +22,14 @@ import (
 // version is the npm package's version, which the engine asks for; set with -ldflags -X.
 var version = "5.0.0"
 
-// daemon is the Docker Engine the provider drives (DOCKER_HOST, else the local socket).
+// daemon is the Docker Engine the provider drives: the provider's host
+// (configure), else DOCKER_HOST, else the local socket. Each provider instance
+// is a process of its own, so one daemon per process.
 var daemon = engine.New()
+
+// providerSettings is the provider's configuration, for the resources that need
+// more of it than the daemon (a service's registry credentials).
+var providerSettings providerConfig
 
 // handler serves one resource type.
 type handler interface {
@@ -70,7 +76,10 @@ func (p *dockerProvider) Configure(ctx context.Context, req *pulumirpc.Configure
 	if err != nil {
 		return nil, err
 	}
-	p.config = config
+	p.config, providerSettings = config, config
+	if daemon, err = engine.NewHost(config.host); err != nil {
+		return nil, err
+	}
 	return p.Base.Configure(ctx, req)
 }
 
