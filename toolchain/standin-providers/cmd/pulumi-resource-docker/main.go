@@ -1,7 +1,7 @@
 // pulumi-resource-docker STAND-IN: what the ADE program uses of @pulumi/docker
-// 5.0.0 (Network, Volume, Container, RemoteImage and two invokes as its
-// Terraform bridge serves them; Image as its native Go resource), driving the
-// Docker Engine API. See ../../README.md.
+// 5.0.0 (Network, Volume, Container, RemoteImage, Service, Secret,
+// ServiceConfig and two invokes as its Terraform bridge serves them; Image as
+// its native Go resource), driving the Docker Engine API. See ../../README.md.
 package main
 
 import (
@@ -42,11 +42,14 @@ type handler interface {
 }
 
 var handlers = map[string]handler{
-	"docker:index/network:Network":         networkResource,
-	"docker:index/volume:Volume":           volumeResource,
-	"docker:index/container:Container":     containerResource,
-	"docker:index/remoteImage:RemoteImage": remoteImageResource,
-	"docker:index/image:Image":             imageResource{},
+	"docker:index/network:Network":             networkResource,
+	"docker:index/volume:Volume":               volumeResource,
+	"docker:index/container:Container":         containerResource,
+	"docker:index/remoteImage:RemoteImage":     remoteImageResource,
+	"docker:index/image:Image":                 imageResource{},
+	"docker:index/service:Service":             serviceResource,
+	"docker:index/secret:Secret":               secretResource,
+	"docker:index/serviceConfig:ServiceConfig": serviceConfigResource,
 }
 
 // invokes are the data sources, each taking its arguments and the provider's configuration.
