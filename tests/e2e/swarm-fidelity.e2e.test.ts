@@ -4,7 +4,7 @@ import { Expectation } from "./fidelity.expectations";
 import { BASE } from "./fidelity.programs";
 import { FidelityWorkspace, Plan, ScenarioStack } from "./fidelity.workspace";
 import { SWARM_EXPECTATIONS as E } from "./swarm.expectations";
-import { appImage, convergence, defaultProviderSecret, drift, networkByName, service, ServiceSettings, stopping, SWARM_PREFIX } from "./swarm.programs";
+import { appImage, convergence, defaultProviderSecret, drift, networkByName, pinned, service, ServiceSettings, stopping, SWARM_PREFIX } from "./swarm.programs";
 import { SwarmEngine } from "./swarm.engine";
 
 /**
@@ -16,6 +16,10 @@ import { SwarmEngine } from "./swarm.engine";
  * (swarm.engine.ts), never the shared engine's Swarm state. On this project's
  * build machines the plugin is the STAND-IN of toolchain/standin-providers.
  */
+/** A registry image of the machine (toolchain/images/registry), run inside the Swarm's engine on its loopback. */
+const REGISTRY_IMAGE = "ade-local/registry:2.8-1";
+const REGISTRY = "127.0.0.1:5000";
+
 describe("Swarm fidelity: the installed docker plugin's Swarm resources behave as the real ones", function () {
     const engine = new SwarmEngine(SWARM_PREFIX);
     let ws: FidelityWorkspace;
@@ -24,11 +28,14 @@ describe("Swarm fidelity: the installed docker plugin's Swarm resources behave a
         skipWithoutPlugins(this);
         const which = pluginsAreStandins() ? "the project's STAND-IN docker plugin (toolchain/standin-providers)" : "the REAL docker plugin";
         process.stdout.write(`\n  SWARM FIDELITY: this suite checks ${which}'s Service, Secret, ServiceConfig and overlay Network against what the real pulumi-resource-docker 5.0.0 does (tests/e2e/swarm.expectations.ts), on a Swarm in a container of its own.\n\n`);
-        if (docker(["images", "-q", BASE]) === "") throw new Error(`image ${BASE} is missing: build it with bash toolchain/build-images.sh`);
-        await engine.start([BASE]);
+        for (const image of [BASE, REGISTRY_IMAGE]) if (docker(["images", "-q", image]) === "") throw new Error(`image ${image} is missing: build it with bash toolchain/build-images.sh`);
+        await engine.start([BASE, REGISTRY_IMAGE]);
         for (const version of ["1", "2"]) engine.build(appImage(version), `FROM ${BASE}\nRUN echo ${version} > /version && touch /healthy\n`);
         engine.build(appImage("3"), `FROM ${BASE}\nRUN echo 3 > /version\n`);
         engine.run(["tag", appImage("1"), `${SWARM_PREFIX}/app:latest`]);
+        engine.run(["run", "-d", "--name", `${SWARM_PREFIX}-registry`, "-p", `${REGISTRY}:5000`, REGISTRY_IMAGE]);
+        engine.run(["tag", appImage("1"), `${REGISTRY}/${appImage("1")}`]);
+        await eventually(30, () => Promise.resolve(engine.run(["push", `${REGISTRY}/${appImage("1")}`]) || undefined));
         ws = new FidelityWorkspace(SWARM_PREFIX);
     });
 
@@ -181,6 +188,19 @@ describe("Swarm fidelity: the installed docker plugin's Swarm resources behave a
             expectPlan(await stack.preview(), E.drift);
             await stack.refresh();
             expectPlan(await stack.preview(), E.drift);
+        });
+
+        it("pins the image to its registry's digest at create only, so the next up updates the service once", async () => {
+            const stack = await ws.stack("pinned", pinned(engine.host, REGISTRY));
+            await stack.up();
+            const image = specOf(`${SWARM_PREFIX}-pinned`, "{{.Spec.TaskTemplate.ContainerSpec.Image}}");
+            expect(image).to.match(new RegExp(`^${REGISTRY}/${appImage("1")}@sha256:[0-9a-f]{64}$`));
+            expect(specOf(`${SWARM_PREFIX}-pinned`, "{{json .Spec.TaskTemplate.Placement.Platforms}}")).to.equal('[{"Architecture":"amd64","OS":"linux"}]');
+            expect((await stack.outputs())["pinned"]?.["taskSpec"]).to.nested.include({ "containerSpec.image": image });
+            expectPlan(await stack.preview(), E.pinnedAtCreate);
+            await stack.up();
+            expect(specOf(`${SWARM_PREFIX}-pinned`, "{{.Spec.TaskTemplate.ContainerSpec.Image}} {{json .Spec.TaskTemplate.Placement.Platforms}}")).to.equal(`${REGISTRY}/${appImage("1")} null`);
+            expectPlan(await stack.preview(), E.pinnedAfterUpdate);
         });
 
         it("replaces a service given its network by name on every update, and the replacement fails on the service's name", async () => {

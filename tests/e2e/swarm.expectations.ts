@@ -105,6 +105,16 @@ export const SWARM_EXPECTATIONS = {
         source: `${KREUZWERKER}/resource_docker_network_funcs.go resourceDockerNetworkReadRefreshFunc (options read back whole; options ForceNew+Computed in resource_docker_network.go); ${STRUCTURES} createRestartPolicy (delay and window always sent) and flattenTaskRestartPolicy; docker/docker@v28.5.2 client/service_create.go imageWithTagString; ${KREUZWERKER}/resource_docker_config.go resourceDockerConfigRead (base64.StdEncoding of the data)`,
         plan: DRIFT,
     },
+    pinnedAtCreate: {
+        behaviour: "create asks the image's registry for its digest (the Docker client's QueryRegistry): when the registry answers, the service runs the image pinned to it and placement gets the image's platforms, which the next preview plans away as an update (image and placement.platforms are not Computed); the update does not ask the registry, so after it the service plans no change",
+        source: `${FUNCS} resourceDockerServiceCreate (serviceOptions.QueryRegistry = true) and resourceDockerServiceUpdate (no QueryRegistry); docker/docker@v28.5.2 client/service_create.go resolveContainerSpecImage (imageWithDigestString, Placement.Platforms)`,
+        plan: { pinned: { op: "update", diff: { taskSpec: "update" } } },
+    },
+    pinnedAfterUpdate: {
+        behaviour: "after that update the service runs the image by its tag, without platforms, and plans no change",
+        source: `${FUNCS} resourceDockerServiceUpdate (ServiceUpdate without QueryRegistry; the Docker client only adds a missing tag)`,
+        plan: { pinned: SAME },
+    },
     networkByName: {
         behaviour: "a service given its network by name reads it back by id (Docker stores the network's ID): every networksAdvanceds field is ForceNew, so every update plans a replacement, which then fails because the new service is created before the old one is deleted and Docker refuses the name",
         source: `${SERVICE} (networks_advanced name/id/aliases/driver_opts ForceNew; "Using the name attribute of the docker network will lead to constant replacements"), ${STRUCTURES} flattenTaskNetworksAdvanced (id = Target), pulumi-docker@v5.0.0:provider/resources.go (docker_service: no DeleteBeforeReplace)`,

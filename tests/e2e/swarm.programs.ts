@@ -145,6 +145,26 @@ export function stopping(host: string, s: { quick: boolean; stubborn: boolean })
     };
 }
 
+/** A service whose image is in a registry the Swarm manager reaches (`<registry>/ade-swfid/app:1`). */
+export function pinned(host: string, registry: string): PulumiFn {
+    return () => {
+        const provider = new docker.Provider("swarm", { host });
+        new docker.Service(
+            "pinned",
+            {
+                name: n("pinned"),
+                taskSpec: {
+                    containerSpec: { image: `${registry}/${appImage("1")}`, commands: ["sleep", "3600"] },
+                    placement: { constraints: ["node.role==manager"] },
+                },
+                endpointSpec: { mode: "dnsrr" },
+            },
+            { provider },
+        );
+        return Promise.resolve();
+    };
+}
+
 /** A secret through the default provider, which takes its host from DOCKER_HOST; `data` changes under the same name when asked. */
 export function defaultProviderSecret(s: { data: string }): PulumiFn {
     return () => {
