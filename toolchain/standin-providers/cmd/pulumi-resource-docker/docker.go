@@ -30,6 +30,11 @@ type registryAuth struct {
 }
 
 func readProviderConfig(vars map[string]string) (providerConfig, error) {
+	for _, k := range []string{"certPath", "caMaterial", "certMaterial", "keyMaterial", "context", "sshOpts"} {
+		if v := vars["docker:config:"+k]; v != "" && v != "[]" {
+			return providerConfig{}, fmt.Errorf("the stand-in docker provider reaches a daemon over unix:// or plain tcp:// only: docker:%s is not implemented (see toolchain/standin-providers/README.md)", k)
+		}
+	}
 	c := providerConfig{host: vars["docker:config:host"]}
 	if c.host == "" {
 		c.host = engine.DefaultHost()
