@@ -63,6 +63,12 @@ export class Platform extends pulumi.ComponentResource {
         const images = this.resolveImages(name, args, runtime.imagesBy);
         const networks = new Networks(`${name}-networks`, { prefix, labels, driver: runtime.networkDriver }, { parent: this });
 
+        // What the services are given to join their networks by; the entry proxy, a plain container, joins by name.
+        const net =
+            runtime.networksBy === "id"
+                ? { public: networks.publicNetworkId, internal: networks.internalNetworkId }
+                : { public: networks.publicNetworkName, internal: networks.internalNetworkName };
+
         const database = new Database(
             `${name}-database`,
             {
@@ -72,8 +78,8 @@ export class Platform extends pulumi.ComponentResource {
                 databaseName: c.database.name,
                 user: c.database.user,
                 password: secrets.databasePassword,
-                internalNetworkName: networks.internalNetworkName,
-                publicNetworkName: networks.publicNetworkName,
+                internalNetworkName: net.internal,
+                publicNetworkName: net.public,
                 hostPort: c.database.hostPort,
                 backup: c.database.backup.enabled
                     ? { directory: path.resolve(args.rootDirectory, c.database.backup.directory), retention: c.database.backup.retention }
@@ -91,7 +97,7 @@ export class Platform extends pulumi.ComponentResource {
             config: c,
             secrets,
             database: { host: database.host, port: database.port.apply(String) },
-            networks: { public: networks.publicNetworkName, internal: networks.internalNetworkName },
+            networks: net,
             defaults,
         };
         // Only the application waits, and only for the database; everything else starts at once.
@@ -112,7 +118,7 @@ export class Platform extends pulumi.ComponentResource {
                 project: args.project,
                 environment: c.environment,
                 images: { prometheus: images.image("images.prometheus"), grafana: images.image("images.grafana") },
-                networkName: networks.publicNetworkName,
+                networkName: net.public,
                 targets: [...scrapeTargets(c.services, runtime.discovery), ...runtime.scrapeTargets],
                 alerts: c.monitoring.alerts,
                 prometheus: c.monitoring.prometheus,
@@ -130,8 +136,8 @@ export class Platform extends pulumi.ComponentResource {
                       runtime,
                       dbAdminImage: images.image("images.dbAdmin"),
                       dbAdminHostPort: c.debug.dbAdmin.hostPort,
-                      internalNetworkName: networks.internalNetworkName,
-                      publicNetworkName: networks.publicNetworkName,
+                      internalNetworkName: net.internal,
+                      publicNetworkName: net.public,
                       ...defaults,
                   },
                   { parent: this },
