@@ -26,7 +26,9 @@ export function dockerCpus(cpus: number): string {
 /** A duration as Go prints it, which is how the provider reads healthcheck timings back (`60s` reads back as `1m0s`). */
 export function goDuration(seconds: number): string {
     if (!Number.isInteger(seconds) || seconds <= 0) throw new RangeError(`healthcheck timings are whole positive seconds (got ${seconds})`);
-    const minutes = Math.floor(seconds / 60);
+    const hours = Math.floor(seconds / 3600);
+    const minutes = Math.floor((seconds % 3600) / 60);
+    if (hours > 0) return `${hours}h${minutes}m${seconds % 60}s`;
     return minutes === 0 ? `${seconds}s` : `${minutes}m${seconds % 60}s`;
 }
 

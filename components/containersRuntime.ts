@@ -7,6 +7,7 @@ export function containersRuntime(prefix: string): Runtime {
         kind: "containers",
         networkDriver: "bridge",
         imagesBy: "id",
+        networksBy: "name",
         discovery: "static",
         // A replaced container must stop at once: its successor needs its name and port.
         drainSeconds: 0,

@@ -18,6 +18,8 @@ export interface NetworksArgs {
 export class Networks extends pulumi.ComponentResource {
     public readonly publicNetworkName: pulumi.Output<string>;
     public readonly internalNetworkName: pulumi.Output<string>;
+    public readonly publicNetworkId: pulumi.Output<string>;
+    public readonly internalNetworkId: pulumi.Output<string>;
 
     constructor(name: string, args: NetworksArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super("ade:platform:Networks", name, {}, opts);
@@ -36,7 +38,14 @@ export class Networks extends pulumi.ComponentResource {
 
         this.publicNetworkName = publicNetwork.name;
         this.internalNetworkName = internalNetwork.name;
-        this.registerOutputs({ publicNetworkName: this.publicNetworkName, internalNetworkName: this.internalNetworkName });
+        this.publicNetworkId = publicNetwork.id;
+        this.internalNetworkId = internalNetwork.id;
+        this.registerOutputs({
+            publicNetworkName: this.publicNetworkName,
+            internalNetworkName: this.internalNetworkName,
+            publicNetworkId: this.publicNetworkId,
+            internalNetworkId: this.internalNetworkId,
+        });
     }
 }
 

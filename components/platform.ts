@@ -67,6 +67,12 @@ export class Platform extends pulumi.ComponentResource {
         const images = this.resolveImages(name, args, runtime.imagesBy);
         const networks = new Networks(`${name}-networks`, { prefix, labels, driver: runtime.networkDriver }, { parent: this });
 
+        // What the services are given to join their networks by; the entry proxy, a plain container, joins by name.
+        const net =
+            runtime.networksBy === "id"
+                ? { public: networks.publicNetworkId, internal: networks.internalNetworkId }
+                : { public: networks.publicNetworkName, internal: networks.internalNetworkName };
+
         const database = new Database(
             `${name}-database`,
             {
@@ -76,8 +82,8 @@ export class Platform extends pulumi.ComponentResource {
                 databaseName: c.database.name,
                 user: c.database.user,
                 password: secrets.databasePassword,
-                internalNetworkName: networks.internalNetworkName,
-                publicNetworkName: networks.publicNetworkName,
+                internalNetworkName: net.internal,
+                publicNetworkName: net.public,
                 hostPort: c.database.hostPort,
                 backup: c.database.backup.enabled
                     ? { directory: path.resolve(args.rootDirectory, c.database.backup.directory), retention: c.database.backup.retention }
@@ -95,7 +101,7 @@ export class Platform extends pulumi.ComponentResource {
             config: c,
             secrets,
             database: { host: database.host, port: database.port.apply(String) },
-            networks: { public: networks.publicNetworkName, internal: networks.internalNetworkName },
+            networks: net,
             defaults,
         };
         // Only the application waits, and only for the database; everything else starts at once.
@@ -115,8 +121,8 @@ export class Platform extends pulumi.ComponentResource {
                 runtime,
                 images: { postgresExporter: images.image("images.postgresExporter"), nodeExporter: images.image("images.nodeExporter") },
                 database: { host: database.host, port: database.port, name: c.database.name, user: c.database.user, password: secrets.databasePassword },
-                internalNetworkName: networks.internalNetworkName,
-                publicNetworkName: networks.publicNetworkName,
+                internalNetworkName: net.internal,
+                publicNetworkName: net.public,
                 memoryMb: m.exporters.memoryMb,
                 cpus: m.exporters.cpus,
                 hardened,
@@ -134,7 +140,7 @@ export class Platform extends pulumi.ComponentResource {
                 stack: args.stack,
                 environment: c.environment,
                 images: { prometheus: images.image("images.prometheus"), grafana: images.image("images.grafana"), alertmanager: images.image("images.alertmanager") },
-                networkName: networks.publicNetworkName,
+                networkName: net.public,
                 // The runtime's own parts (Swarm's entry proxy) are scraped too.
                 targets: scrapeTargets(c.services, runtime.discovery, runtime.scrapeTargets),
                 alerts: { thresholds: m.alerts, ...watchedServices(c) },
@@ -165,8 +171,8 @@ export class Platform extends pulumi.ComponentResource {
                       runtime,
                       dbAdminImage: images.image("images.dbAdmin"),
                       dbAdminHostPort: c.debug.dbAdmin.hostPort,
-                      internalNetworkName: networks.internalNetworkName,
-                      publicNetworkName: networks.publicNetworkName,
+                      internalNetworkName: net.internal,
+                      publicNetworkName: net.public,
                       ...defaults,
                   },
                   { parent: this },

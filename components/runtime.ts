@@ -38,6 +38,11 @@ export interface Runtime {
      * or by reference (every node pulls or has it by name; digests pin what can move).
      */
     readonly imagesBy: "id" | "reference";
+    /**
+     * How services name the networks they join (`WorkloadSpec.networks[].name`): by name
+     * (containers read them back by name), or by id (Swarm services read them back by id).
+     */
+    readonly networksBy: "name" | "id";
     /** How Prometheus finds the instances of a service: its one name, or every task through DNS. */
     readonly discovery: "static" | "dns";
     /** How long the application stays up but unready after its stop signal, so requests move elsewhere first. */

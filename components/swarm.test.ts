@@ -45,8 +45,13 @@ for (const stack of ["testing", "production"] as const) {
                 const health = spec(s)["healthcheck"] as { tests: string[]; interval: string };
                 expect(health.tests[0], String(s["name"])).to.equal("CMD");
                 expect(health.interval, String(s["name"])).to.match(/^\d+s$/);
-                // Delay and window would show as changed on every update (pulumi-docker #1285).
-                expect(taskSpec(s)["restartPolicy"], String(s["name"])).to.deep.equal({ condition: "any" });
+                // Every field: one left out would show as changed on every update (pulumi-docker #1285).
+                expect(taskSpec(s)["restartPolicy"], String(s["name"])).to.deep.equal({ condition: "any", maxAttempts: 0, delay: "5s", window: "0s" });
+                // By id: the provider reads networks back as ids (a name would replace the service on every update).
+                for (const n of taskSpec(s)["networksAdvanceds"] as { id: string; name?: string }[]) {
+                    expect(n.id, String(s["name"])).to.match(/^ade-networks-(public|internal)-id$/);
+                    expect(n.name, String(s["name"])).to.equal(undefined);
+                }
                 const limits = (taskSpec(s)["resources"] as { limits: { memoryBytes: number; nanoCpus: number } }).limits;
                 expect(limits.memoryBytes, String(s["name"])).to.be.greaterThan(0);
                 expect(limits.nanoCpus, String(s["name"])).to.be.greaterThan(0);
@@ -147,8 +152,8 @@ for (const stack of ["testing", "production"] as const) {
         });
 
         it("isolates the database: internal network only, no host port, no admin tool", () => {
-            const nets = taskSpec(service(mocks, name("postgres")))["networksAdvanceds"] as { name: string }[];
-            expect(nets.map((n) => n.name)).to.deep.equal([name("internal")]);
+            const nets = taskSpec(service(mocks, name("postgres")))["networksAdvanceds"] as { id: string }[];
+            expect(nets.map((n) => n.id)).to.deep.equal(["ade-networks-internal-id"]);
             expect(services(mocks).map((s) => s["name"])).not.to.include(name("dbadmin"));
             expect(envMap(service(mocks, name("api")))).to.include({ LOG_LEVEL: "info", DEBUG_ENDPOINTS: "false" });
         });

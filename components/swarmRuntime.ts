@@ -32,6 +32,7 @@ export function swarmRuntime(prefix: string, options: SwarmOptions): Runtime {
         kind: "swarm",
         networkDriver: "overlay",
         imagesBy: "reference",
+        networksBy: "id",
         discovery: "dns",
         drainSeconds: options.drainSeconds,
         scrapeTargets: [{ job: "proxy", address: `proxy:${PROXY_STATS_PORT}`, metricsPath: "/metrics" }],

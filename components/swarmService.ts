@@ -5,6 +5,11 @@ import * as path from "path";
 import { dockerLabels, logOptions, WorkloadSpec } from "./workload";
 import { goDuration } from "./containerService";
 
+/** A duration as the provider reads Swarm's back (Go's, without zero trailing units: `1m`, not `1m0s`). */
+export function shortDuration(seconds: number): string {
+    return goDuration(seconds).replace(/(\d[hm])0s$/, "$1").replace(/(\d)h0m$/, "$1h");
+}
+
 /** Docker names of secrets and configs are at most 64 characters. */
 const MAX_OBJECT_NAME = 64;
 
@@ -79,10 +84,10 @@ export class SwarmService extends pulumi.ComponentResource {
                         capDrops: hardened ? ["ALL"] : undefined,
                         healthcheck: {
                             tests: health.test,
-                            interval: goDuration(health.intervalSeconds),
-                            timeout: goDuration(health.timeoutSeconds),
+                            interval: shortDuration(health.intervalSeconds),
+                            timeout: shortDuration(health.timeoutSeconds),
                             retries: health.retries,
-                            startPeriod: goDuration(health.startPeriodSeconds),
+                            startPeriod: shortDuration(health.startPeriodSeconds),
                         },
                         configs,
                         secrets,
@@ -91,37 +96,44 @@ export class SwarmService extends pulumi.ComponentResource {
                             ...(args.hostMounts ?? []).map((m) => ({ type: "bind", source: m.hostPath, target: m.containerPath, readOnly: true })),
                             ...(hardened ? (args.writablePaths ?? ["/tmp"]).map((p) => ({ type: "tmpfs", target: p, tmpfsOptions: { sizeBytes: 64 * 1024 * 1024 } })) : []),
                         ],
-                        stopGracePeriod: goDuration(args.stopGraceSeconds),
+                        stopGracePeriod: shortDuration(args.stopGraceSeconds),
                         stopSignal: args.stopSignal,
                         labels,
                     },
-                    networksAdvanceds: args.networks.map((n) => ({ name: n.name, aliases: [...n.aliases] })),
-                    // A global service runs on every node already: no placement to prefer.
-                    placement: stateful ? { constraints: [...args.dataNodeConstraints] } : args.everyHost === true ? undefined : { prefs: ["spread=node.id"] },
+                    // By id: the provider reads networks back as ids, and any other spelling replaces the service on every update.
+                    networksAdvanceds: args.networks.map((n) => ({ id: n.name, aliases: [...n.aliases] })),
+                    placement: pulumi.output(args.image).apply((image) => ({
+                        // A global service runs on every node already: no placement to prefer.
+                        ...(stateful ? { constraints: [...args.dataNodeConstraints] } : args.everyHost === true ? {} : { prefs: ["spread=node.id"] }),
+                        // Docker records the platform of an image it resolved by digest; saying it keeps the next plan empty.
+                        ...(image.includes("@sha256:") ? { platforms: [{ architecture: "amd64", os: "linux" }] } : {}),
+                    })),
                     resources: {
                         limits: {
                             memoryBytes: args.memoryMb > 0 ? args.memoryMb * 1024 * 1024 : undefined,
                             nanoCpus: args.cpus > 0 ? Math.round(args.cpus * 1e9) : undefined,
                         },
                     },
-                    // Delay and window are left to Swarm: the provider shows them as changed on every update (pulumi-docker #1285).
-                    restartPolicy: { condition: "any" },
+                    // Every field, as Docker stores them: the provider sends the whole block, and one left out
+                    // comes back different and shows as a change on every update (pulumi-docker #1285).
+                    restartPolicy: { condition: "any", maxAttempts: 0, delay: "5s", window: "0s" },
                     logDriver: { name: "json-file", options: logOptions(args.logging) },
                 },
                 updateConfig: {
                     parallelism: 1,
                     order,
                     failureAction: "rollback",
-                    monitor: goDuration(args.updateMonitorSeconds),
+                    monitor: shortDuration(args.updateMonitorSeconds),
                     maxFailureRatio: "0",
                 },
-                rollbackConfig: { parallelism: 1, order, failureAction: "pause", monitor: goDuration(args.updateMonitorSeconds), maxFailureRatio: "0" },
+                rollbackConfig: { parallelism: 1, order, failureAction: "pause", monitor: shortDuration(args.updateMonitorSeconds), maxFailureRatio: "0" },
                 // Tasks are found through DNS (tasks.<service>) by the entry proxy and Prometheus; no virtual IP.
                 endpointSpec: { mode: "dnsrr" },
                 // `pulumi up` waits until every task runs healthy, and fails when Swarm rolled the update back.
                 convergeConfig: { delay: "1s", timeout: "5m" },
             },
-            { parent: this },
+            // Its name is fixed: a replacement must remove the old service first (Docker refuses a second one of that name).
+            { parent: this, deleteBeforeReplace: true },
         );
         this.serviceName = service.name;
         this.revision = pulumi.jsonStringify(service.taskSpec).apply((t) => createHash("sha256").update(t).digest("hex").slice(0, 16));

@@ -62,7 +62,7 @@ export interface WorkloadSpec extends WorkloadDefaults {
     readonly secretFiles?: Record<string, pulumi.Input<string>>;
     /** `uid:gid` that owns the files: the user that reads them. Defaults to `user`, else root. */
     readonly filesOwner?: string;
-    /** Networks to join, each with the DNS aliases the service answers to there. */
+    /** Networks to join (by name or id, as the runtime refers to them: `Runtime.networksBy`), each with the DNS aliases the service answers to there. */
     readonly networks: readonly { readonly name: pulumi.Input<string>; readonly aliases: readonly string[] }[];
     /** Host ports; none by default, so nothing is reachable from the host. */
     readonly ports?: readonly PublishedPort[];

@@ -18,35 +18,45 @@ export const PREFIX = "ade-fid";
 export type Plan = Record<string, PlanStep>;
 
 export class FidelityWorkspace {
-    readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}-`));
-    private readonly pulumiHome = path.join(this.dir, "home");
-    private readonly stateDir = path.join(this.dir, "state");
+    readonly dir: string;
+    private readonly pulumiHome: string;
+    private readonly stateDir: string;
     private readonly stacks: Stack[] = [];
 
-    constructor() {
+    /** `prefix` names the project, the directory and every Docker object the suite makes. */
+    constructor(readonly prefix = PREFIX) {
+        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+        this.pulumiHome = path.join(this.dir, "home");
+        this.stateDir = path.join(this.dir, "state");
         fs.mkdirSync(this.pulumiHome);
         fs.mkdirSync(this.stateDir);
         installPlugins(this.pulumiHome);
     }
 
-    /** A stack of project `ade-fid` running `program`; each scenario has its own. */
-    async stack(name: string, program: PulumiFn): Promise<ScenarioStack> {
+    /** A stack of the project named by the prefix, running `program` with `env` added to the engine's environment; each scenario has its own. */
+    async stack(name: string, program: PulumiFn, env: Record<string, string> = {}): Promise<ScenarioStack> {
         const stack = await LocalWorkspace.createOrSelectStack(
-            { stackName: name, projectName: PREFIX, program },
+            { stackName: name, projectName: this.prefix, program },
             {
                 workDir: this.dir,
                 pulumiHome: this.pulumiHome,
-                projectSettings: { name: PREFIX, runtime: "nodejs", backend: { url: `file://${this.stateDir}` } },
+                projectSettings: { name: this.prefix, runtime: "nodejs", backend: { url: `file://${this.stateDir}` } },
                 envVars: {
                     PULUMI_CONFIG_PASSPHRASE: "ade-fid",
                     PULUMI_SKIP_UPDATE_CHECK: "true",
                     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
                     PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
+                    ...env,
                 },
             },
         );
         this.stacks.push(stack);
         return new ScenarioStack(stack);
+    }
+
+    /** The stack's state file as the backend stores it (secrets encrypted). */
+    storedState(stack: ScenarioStack): string {
+        return fs.readFileSync(path.join(this.stateDir, ".pulumi", "stacks", this.prefix, `${stack.stack.name}.json`), "utf8");
     }
 
     /** Destroys every stack, removes what is left with the prefix, and the directory. */
@@ -58,7 +68,7 @@ export class FidelityWorkspace {
                 // A stack that failed half-way: the sweep below removes what is left.
             }
         }
-        removeDockerObjects(dockerObjects(`${PREFIX}-`));
+        removeDockerObjects(dockerObjects(`${this.prefix}-`));
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
 }
@@ -66,12 +76,12 @@ export class FidelityWorkspace {
 export class ScenarioStack {
     constructor(readonly stack: Stack) {}
 
-    /** Runs up; on failure the error carries the plan so far (`plan`). */
-    async up(): Promise<{ plan: Plan; outputs: Record<string, unknown> }> {
+    /** Runs up; on failure the error carries the plan so far (`plan`). `steps` are the steps done, "<op> <name>", in the order they ended. */
+    async up(): Promise<{ plan: Plan; outputs: Record<string, unknown>; steps: string[] }> {
         const events: EngineEvent[] = [];
         try {
             const result = await this.stack.up({ onEvent: (e) => events.push(e) });
-            return { plan: planOf(events), outputs: Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value])) };
+            return { plan: planOf(events), outputs: Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value])), steps: stepsOf(events) };
         } catch (error) {
             throw Object.assign(error as Error, { plan: planOf(events) });
         }
@@ -101,6 +111,13 @@ function ignored(type: string): boolean {
 
 function nameOf(urn: string): string {
     return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+function stepsOf(events: EngineEvent[]): string[] {
+    return events.flatMap((e) => {
+        const m = e.resOutputsEvent?.metadata;
+        return m === undefined || ignored(m.type) ? [] : [`${m.op} ${nameOf(m.urn)}`];
+    });
 }
 
 const REPLACE_STEPS = new Set(["replace", "create-replacement", "delete-replaced"]);

@@ -3,7 +3,9 @@ module ade-platform/standin-providers
 go 1.26.6
 
 require (
+	github.com/distribution/reference v0.6.0
 	github.com/moby/patternmatcher v0.6.0
+	github.com/opencontainers/go-digest v1.0.0
 	github.com/pulumi/pulumi/sdk/v3 v3.274.1
 	google.golang.org/grpc v1.83.2
 	google.golang.org/protobuf v1.36.11

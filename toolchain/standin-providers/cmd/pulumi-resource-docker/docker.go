@@ -15,8 +15,10 @@ import (
 )
 
 // providerConfig is the provider's configuration the stand-in honours: the
+// daemon's address (host, else DOCKER_HOST, else the local socket) and the
 // registries it may authenticate to (and, through "http://", reach without TLS).
 type providerConfig struct {
+	host         string
 	registryAuth []registryAuth
 }
 
@@ -28,7 +30,15 @@ type registryAuth struct {
 }
 
 func readProviderConfig(vars map[string]string) (providerConfig, error) {
-	var c providerConfig
+	for _, k := range []string{"certPath", "caMaterial", "certMaterial", "keyMaterial", "context", "sshOpts"} {
+		if v := vars["docker:config:"+k]; v != "" && v != "[]" {
+			return providerConfig{}, fmt.Errorf("the stand-in docker provider reaches a daemon over unix:// or plain tcp:// only: docker:%s is not implemented (see toolchain/standin-providers/README.md)", k)
+		}
+	}
+	c := providerConfig{host: vars["docker:config:host"]}
+	if c.host == "" {
+		c.host = engine.DefaultHost()
+	}
 	raw, ok := vars["docker:config:registryAuth"]
 	if !ok || raw == "" {
 		return c, nil
@@ -58,11 +68,16 @@ func labelMap(labels []label) map[string]string {
 
 // labelSet is mapToLabelSet of the Terraform provider: what Docker holds, as a set.
 func labelSet(m map[string]string) resource.PropertyValue {
+	return standin.Encode(labelList(m))
+}
+
+// labelList is the {label, value} list of a map, by label.
+func labelList(m map[string]string) []label {
 	out := []label{}
 	for _, k := range sortedKeys(m) {
 		out = append(out, label{Label: k, Value: m[k]})
 	}
-	return standin.Encode(out)
+	return out
 }
 
 func sortedKeys[T any](m map[string]T) []string {

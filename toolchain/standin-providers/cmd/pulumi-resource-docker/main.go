@@ -1,7 +1,7 @@
 // pulumi-resource-docker STAND-IN: what the ADE program uses of @pulumi/docker
-// 5.0.0 (Network, Volume, Container, RemoteImage and two invokes as its
-// Terraform bridge serves them; Image as its native Go resource), driving the
-// Docker Engine API. See ../../README.md.
+// 5.0.0 (Network, Volume, Container, RemoteImage, Service, Secret,
+// ServiceConfig and two invokes as its Terraform bridge serves them; Image as
+// its native Go resource), driving the Docker Engine API. See ../../README.md.
 package main
 
 import (
@@ -22,8 +22,14 @@ import (
 // version is the npm package's version, which the engine asks for; set with -ldflags -X.
 var version = "5.0.0"
 
-// daemon is the Docker Engine the provider drives (DOCKER_HOST, else the local socket).
+// daemon is the Docker Engine the provider drives: the provider's host
+// (configure), else DOCKER_HOST, else the local socket. Each provider instance
+// is a process of its own, so one daemon per process.
 var daemon = engine.New()
+
+// providerSettings is the provider's configuration, for the resources that need
+// more of it than the daemon (a service's registry credentials).
+var providerSettings providerConfig
 
 // handler serves one resource type.
 type handler interface {
@@ -36,11 +42,14 @@ type handler interface {
 }
 
 var handlers = map[string]handler{
-	"docker:index/network:Network":         networkResource,
-	"docker:index/volume:Volume":           volumeResource,
-	"docker:index/container:Container":     containerResource,
-	"docker:index/remoteImage:RemoteImage": remoteImageResource,
-	"docker:index/image:Image":             imageResource{},
+	"docker:index/network:Network":             networkResource,
+	"docker:index/volume:Volume":               volumeResource,
+	"docker:index/container:Container":         containerResource,
+	"docker:index/remoteImage:RemoteImage":     remoteImageResource,
+	"docker:index/image:Image":                 imageResource{},
+	"docker:index/service:Service":             serviceResource,
+	"docker:index/secret:Secret":               secretResource,
+	"docker:index/serviceConfig:ServiceConfig": serviceConfigResource,
 }
 
 // invokes are the data sources, each taking its arguments and the provider's configuration.
@@ -70,7 +79,10 @@ func (p *dockerProvider) Configure(ctx context.Context, req *pulumirpc.Configure
 	if err != nil {
 		return nil, err
 	}
-	p.config = config
+	p.config, providerSettings = config, config
+	if daemon, err = engine.NewHost(config.host); err != nil {
+		return nil, err
+	}
 	return p.Base.Configure(ctx, req)
 }
 

@@ -73,8 +73,27 @@ func createNetwork(ctx context.Context, planned resource.PropertyMap) (string, r
 	return createThenRead(ctx, "network", "/networks/create", body, "Id", planned, readNetwork)
 }
 
-// readNetwork is resourceDockerNetworkReadRefreshFunc: any inspect error means gone.
+// readNetwork is resourceDockerNetworkRead: after 2 s (StateChangeConf Delay),
+// inspect the network; any inspect error means gone. The wait matters for a
+// Swarm network, which Docker reports without driver, options and IPAM until
+// its manager has allocated it. (The provider would also wait while an
+// "overlay"-scoped network shows no options, but Docker reports the scope of
+// an overlay network as "swarm", so it never does.)
 func readNetwork(ctx context.Context, id string, state resource.PropertyMap) (resource.PropertyMap, error) {
+	var out resource.PropertyMap
+	err := bridge.StateChange{
+		Pending: []string{"pending"}, Target: []string{"all_fields", "removed"},
+		Timeout: 30 * time.Second, MinTimeout: 5 * time.Second, Delay: 2 * time.Second,
+		Refresh: func() (string, error) {
+			out = inspectNetwork(ctx, id, state)
+			return "all_fields", nil
+		},
+	}.Wait(ctx)
+	return out, err
+}
+
+// inspectNetwork is resourceDockerNetworkReadRefreshFunc: the state with what Docker reports, nil when gone.
+func inspectNetwork(ctx context.Context, id string, state resource.PropertyMap) resource.PropertyMap {
 	var n struct {
 		Name, Driver, Scope           string
 		Internal, Attachable, Ingress bool
@@ -90,7 +109,7 @@ func readNetwork(ctx context.Context, id string, state resource.PropertyMap) (re
 		}
 	}
 	if err := daemon.Do(ctx, "GET", "/networks/"+id, nil, nil, &n); err != nil {
-		return nil, nil
+		return nil
 	}
 	configs := []ipamConfig{}
 	for _, c := range n.IPAM.Config {
@@ -105,7 +124,7 @@ func readNetwork(ctx context.Context, id string, state resource.PropertyMap) (re
 		out[resource.PropertyKey(k)] = standin.Encode(v)
 	}
 	out["labels"] = labelSet(n.Labels)
-	return out, nil
+	return out
 }
 
 func orEmpty(m map[string]string) map[string]string {

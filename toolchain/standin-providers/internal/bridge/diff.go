@@ -41,7 +41,7 @@ func (s Schema) changes(state, news resource.PropertyMap, ignore []string) map[s
 		default:
 			kind = pick(present, pulumirpc.PropertyDiff_UPDATE, pulumirpc.PropertyDiff_ADD)
 		}
-		out[k] = change{kind: kind, replace: rule.Replace}
+		out[k] = change{kind: kind, replace: rule.Replaces(stored, input)}
 	}
 	return out
 }
@@ -77,7 +77,7 @@ func (s Schema) Diff(state, news resource.PropertyMap, ignore []string, deleteBe
 	for _, k := range s.Keys() {
 		c, changed := changes[k]
 		if !changed {
-			if s[k].Replace {
+			if s[k].Replace || s[k].BlockReplace {
 				resp.Stables = append(resp.Stables, k)
 			}
 			continue
@@ -100,7 +100,7 @@ func (s Schema) Diff(state, news resource.PropertyMap, ignore []string, deleteBe
 // Planned is the state Terraform plans from the stored state and the inputs:
 // unchanged attributes keep their stored value, changed ones take the input
 // (absent: null), Computed ones the input does not set keep the stored value
-// (unknown before the first create when preview is true).
+// (unknown before the first create when preview is true), in nested blocks too.
 func (s Schema) Planned(state, news resource.PropertyMap, ignore []string, preview bool) resource.PropertyMap {
 	changes := s.changes(state, news, ignore)
 	out := resource.PropertyMap{}
@@ -113,7 +113,7 @@ func (s Schema) Planned(state, news resource.PropertyMap, ignore []string, previ
 		case !changed && hasStored:
 			out[key] = stored
 		case !input.IsNull():
-			out[key] = input
+			out[key] = rule.plan(stored, input)
 		case (rule.Computed || rule.Output) && preview && !hasStored:
 			out[key] = resource.MakeComputed(resource.NewStringProperty(""))
 		default:

@@ -90,3 +90,73 @@ func TestRefreshInputsTakeTheReadValuesOfTheOldInputs(t *testing.T) {
 		t.Fatalf("%v, want %v", got.Mappable(), want)
 	}
 }
+
+var nested = Schema{
+	"name": {Replace: true},
+	"mode": {BlockReplace: true, Computed: true, Elem: Schema{"replicated": {Computed: true}}},
+	"task": {Elem: Schema{
+		"restart":  {Computed: true},
+		"spec":     {Elem: Schema{"hosts": {Replace: true, Set: true}, "grace": {Computed: true}}},
+		"networks": {Set: true, Elem: Schema{"id": {Replace: true}, "aliases": {Replace: true, Set: true}}},
+	}},
+}
+
+func TestNestedRulesPlanAsTerraformDoes(t *testing.T) {
+	stored := map[string]any{
+		"name": "s", "mode": map[string]any{"replicated": map[string]any{"replicas": 1}},
+		"task": map[string]any{
+			"restart":  map[string]any{"condition": "any", "maxAttempts": 0},
+			"spec":     map[string]any{"image": "a:1", "grace": "0s"},
+			"networks": []any{map[string]any{"id": "n1", "aliases": []any{"x"}}},
+		},
+	}
+	task := func(change func(map[string]any)) map[string]any {
+		spec := map[string]any{"image": "a:1"}
+		m := map[string]any{"spec": spec, "networks": []any{map[string]any{"id": "n1", "aliases": []any{"x"}}}}
+		change(m)
+		return m
+	}
+	cases := []struct {
+		name    string
+		inputs  map[string]any
+		diff    map[string]pulumirpc.PropertyDiff_Kind
+		replace []string
+	}{
+		{"nested Optional+Computed fields the input leaves out keep Docker's values", map[string]any{"name": "s", "task": task(func(map[string]any) {})},
+			map[string]pulumirpc.PropertyDiff_Kind{}, nil},
+		{"a nested change that is not ForceNew updates in place", map[string]any{"name": "s", "task": task(func(m map[string]any) { m["spec"].(map[string]any)["image"] = "a:2" })},
+			map[string]pulumirpc.PropertyDiff_Kind{"task": pulumirpc.PropertyDiff_UPDATE}, nil},
+		{"a nested block given in part plans its other fields away", map[string]any{"name": "s", "task": task(func(m map[string]any) { m["restart"] = map[string]any{"condition": "any", "delay": "5s"} })},
+			map[string]pulumirpc.PropertyDiff_Kind{"task": pulumirpc.PropertyDiff_UPDATE}, nil},
+		{"a ForceNew field inside a block replaces", map[string]any{"name": "s", "task": task(func(m map[string]any) { m["spec"].(map[string]any)["hosts"] = []any{"h"} })},
+			map[string]pulumirpc.PropertyDiff_Kind{"task": pulumirpc.PropertyDiff_UPDATE_REPLACE}, []string{"task"}},
+		{"a changed element of a set whose fields are ForceNew replaces", map[string]any{"name": "s", "task": task(func(m map[string]any) { m["networks"] = []any{map[string]any{"name": "net"}} })},
+			map[string]pulumirpc.PropertyDiff_Kind{"task": pulumirpc.PropertyDiff_UPDATE_REPLACE}, []string{"task"}},
+		{"a change inside a ForceNew block updates in place", map[string]any{"name": "s", "mode": map[string]any{"replicated": map[string]any{"replicas": 2}}, "task": task(func(map[string]any) {})},
+			map[string]pulumirpc.PropertyDiff_Kind{"mode": pulumirpc.PropertyDiff_UPDATE}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp := nested.Diff(props(stored), props(c.inputs), nil, false)
+			got := map[string]pulumirpc.PropertyDiff_Kind{}
+			for k, d := range resp.GetDetailedDiff() {
+				got[k] = d.GetKind()
+			}
+			if !reflect.DeepEqual(got, c.diff) || !reflect.DeepEqual(resp.GetReplaces(), c.replace) {
+				t.Fatalf("diff %v replaces %v, want %v and %v", got, resp.GetReplaces(), c.diff, c.replace)
+			}
+		})
+	}
+	if !(Rule{BlockReplace: true, Elem: Schema{"replicas": {}}}).Replaces(resource.NewNullProperty(), props(map[string]any{"b": map[string]any{"replicas": 1}})["b"]) {
+		t.Error("adding a ForceNew block replaces")
+	}
+}
+
+func TestPlannedKeepsNestedComputedValues(t *testing.T) {
+	stored := props(map[string]any{"name": "s", "task": map[string]any{"restart": map[string]any{"condition": "any"}, "spec": map[string]any{"image": "a:1", "grace": "0s"}}})
+	planned := nested.Planned(stored, props(map[string]any{"name": "s", "task": map[string]any{"spec": map[string]any{"image": "a:2"}}}), nil, false)
+	want := map[string]any{"restart": map[string]any{"condition": "any"}, "spec": map[string]any{"image": "a:2", "grace": "0s"}}
+	if got := planned["task"].Mappable(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("%v, want %v", got, want)
+	}
+}

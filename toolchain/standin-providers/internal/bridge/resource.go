@@ -20,6 +20,9 @@ type Resource struct {
 	Meta string
 	// DeleteBeforeReplace is the provider's own setting for the type.
 	DeleteBeforeReplace bool
+	// Validate returns the schema's validation failures for the inputs, each a
+	// Terraform diagnostic's summary and the property it is about.
+	Validate func(inputs resource.PropertyMap) []Failure
 	// Make creates the object from the planned inputs and returns its id and the
 	// state its Read saw. An id with an error is a partly made object: it stays in
 	// the state (with the planned values) and the error is reported.
@@ -32,15 +35,28 @@ type Resource struct {
 	Remove func(ctx context.Context, id string, state resource.PropertyMap) error
 }
 
-// Check adds the schema's defaults.
+// Failure is one validation failure: a Terraform diagnostic's summary and the property it is about.
+type Failure struct {
+	Property, Summary string
+}
+
+// Check adds the schema's defaults and reports validation failures as the
+// bridge does: "<summary>. Examine values at '<name>.<property>'.".
 func (r *Resource) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
 	news, err := standin.Unmarshal(req.GetNews())
 	if err != nil {
 		return nil, err
 	}
 	r.Schema.ApplyDefaults(news)
+	var failures []*pulumirpc.CheckFailure
+	if r.Validate != nil {
+		for _, f := range r.Validate(news) {
+			reason := fmt.Sprintf("%s. Examine values at '%s.%s'.", f.Summary, resource.URN(req.GetUrn()).Name(), f.Property)
+			failures = append(failures, &pulumirpc.CheckFailure{Reason: reason})
+		}
+	}
 	inputs, err := standin.Marshal(news)
-	return &pulumirpc.CheckResponse{Inputs: inputs}, err
+	return &pulumirpc.CheckResponse{Inputs: inputs, Failures: failures}, err
 }
 
 // Diff compares the stored state (not the old inputs) with the new inputs.

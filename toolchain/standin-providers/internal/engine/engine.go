@@ -1,4 +1,4 @@
-// Package engine talks to the Docker Engine API over its socket, as the real
+// Package engine talks to the Docker Engine API (its socket, or tcp://), as the real
 // providers do through the Docker Go client: the same requests, so that Docker
 // fills in the same defaults (MemorySwap, ShmSize, ...) the real provider then
 // reads back. Errors read like the Go client's: "Error response from daemon: ...".
@@ -23,25 +23,48 @@ import (
 // daemon's own, negotiated on first use as the Go client does.
 type Client struct {
 	http    *http.Client
+	host    string
 	base    string
 	once    sync.Once
 	version string
 	err     error
 }
 
-// New connects to DOCKER_HOST (unix:// or tcp://), else /var/run/docker.sock.
-func New() *Client {
-	host := os.Getenv("DOCKER_HOST")
-	if host == "" {
-		host = "unix:///var/run/docker.sock"
+// DefaultHost is the daemon address the providers use when none is configured:
+// DOCKER_HOST, else the local socket.
+func DefaultHost() string {
+	if host := os.Getenv("DOCKER_HOST"); host != "" {
+		return host
 	}
+	return "unix:///var/run/docker.sock"
+}
+
+// New connects to DefaultHost.
+func New() *Client {
+	c, err := NewHost(DefaultHost())
+	if err != nil {
+		return &Client{http: &http.Client{}, host: DefaultHost(), err: err, base: "http://invalid"}
+	}
+	return c
+}
+
+// NewHost connects to a daemon address as the Docker client takes it:
+// unix:///path or tcp://host:port (plain HTTP; TLS and ssh:// are not implemented).
+func NewHost(host string) (*Client, error) {
 	if socket, ok := strings.CutPrefix(host, "unix://"); ok {
 		dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return (&net.Dialer{}).DialContext(ctx, "unix", socket)
 		}
-		return &Client{http: &http.Client{Transport: &http.Transport{DialContext: dial}}, base: "http://docker"}
+		return &Client{http: &http.Client{Transport: &http.Transport{DialContext: dial}}, host: host, base: "http://docker"}, nil
 	}
-	return &Client{http: &http.Client{}, base: "http://" + strings.TrimPrefix(host, "tcp://")}
+	address, ok := strings.CutPrefix(host, "tcp://")
+	if !ok || address == "" || strings.Contains(address, "/") {
+		return nil, fmt.Errorf("the stand-in docker provider reaches a daemon at unix:///<socket> or tcp://<host>:<port> only (got host %q; see toolchain/standin-providers/README.md)", host)
+	}
+	if !strings.Contains(address, ":") {
+		address += ":2375"
+	}
+	return &Client{http: &http.Client{}, host: host, base: "http://" + address}, nil
 }
 
 // APIError is an error answer (4xx, 5xx) of the daemon.
@@ -58,10 +81,17 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &api) && api.Status == http.StatusNotFound
 }
 
+// negotiate pings the daemon and takes its API version, once, as the
+// providers' MakeClient does before their first request.
 func (c *Client) negotiate(ctx context.Context) (string, error) {
 	c.once.Do(func() {
+		if c.err != nil {
+			return
+		}
 		var v struct{ APIVersion string }
-		c.err = c.call(ctx, http.MethodGet, "/version", nil, nil, &v)
+		if err := c.call(ctx, http.MethodGet, "/version", nil, nil, nil, &v); err != nil {
+			c.err = fmt.Errorf("Error pinging Docker server, please make sure that %s is reachable and has a  '_ping' endpoint. Error: %w", c.host, err)
+		}
 		c.version = "/v" + v.APIVersion
 	})
 	return c.version, c.err
@@ -69,11 +99,16 @@ func (c *Client) negotiate(ctx context.Context) (string, error) {
 
 // Do sends body (JSON, or raw when it is an io.Reader) and decodes a JSON answer into out (when not nil).
 func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	return c.DoWithHeader(ctx, method, path, query, nil, body, out)
+}
+
+// DoWithHeader is Do with extra request headers (X-Registry-Auth).
+func (c *Client) DoWithHeader(ctx context.Context, method, path string, query url.Values, header http.Header, body, out any) error {
 	version, err := c.negotiate(ctx)
 	if err != nil {
 		return err
 	}
-	return c.call(ctx, method, version+path, query, body, out)
+	return c.call(ctx, method, version+path, query, header, body, out)
 }
 
 // Stream sends a request whose answer is a stream of JSON messages (pull,
@@ -84,7 +119,7 @@ func (c *Client) Stream(ctx context.Context, method, path string, query url.Valu
 	return string(raw), err
 }
 
-func (c *Client) call(ctx context.Context, method, path string, query url.Values, body, out any) error {
+func (c *Client) call(ctx context.Context, method, path string, query url.Values, header http.Header, body, out any) error {
 	var reader io.Reader
 	contentType := "application/json"
 	switch b := body.(type) {
@@ -108,6 +143,9 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	}
 	if reader != nil {
 		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
