@@ -24,8 +24,23 @@ export const PASSPHRASES: Record<StackName, string> = {
     production: "ade-local-production",
 };
 
-/** Files and folders of the project the program needs at run time. */
-const PROJECT_ENTRIES = ["Pulumi.yaml", "index.ts", "tsconfig.json", "package.json", "core", "config", "stacks", "monitoring", "proxy", "release", "promotion", "operations", "components", "cli", "bin", "app"];
+/** Files of the project the program needs at run time; the stack files are written per suite. */
+const PROJECT_FILES = ["Pulumi.yaml", "index.ts", "tsconfig.json", "package.json"];
+/** Folders that hold no part of the program (suites that run scripts ask for them with `extraEntries`). */
+const NOT_PROGRAM = new Set(["tests", "bench", "docs", "scripts", "toolchain", "node_modules", "dist"]);
+
+/**
+ * Every top-level folder with TypeScript in it is part of the program (and `bin`, `app`):
+ * derived, so a new folder of modules is never left out of the copies.
+ */
+function projectEntries(): string[] {
+    const folders = fs
+        .readdirSync(REPO, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && !entry.name.startsWith(".") && !NOT_PROGRAM.has(entry.name))
+        .map((entry) => entry.name)
+        .filter((name) => ["bin", "app"].includes(name) || fs.readdirSync(path.join(REPO, name)).some((file) => file.endsWith(".ts")));
+    return [...PROJECT_FILES, ...folders];
+}
 
 export interface RunResult {
     readonly status: number;
@@ -83,7 +98,7 @@ export class Harness {
         this.releaseLock = await suiteLock(this.project);
         this.prepared = true;
         await this.phase("prepare project copy", () => {
-            for (const entry of [...PROJECT_ENTRIES, ...(this.options.extraEntries ?? [])]) {
+            for (const entry of [...projectEntries(), ...(this.options.extraEntries ?? [])]) {
                 fs.cpSync(path.join(REPO, entry), path.join(this.dir, entry), {
                     recursive: true,
                     filter: (src) => !/(^|[/\\])(node_modules|\.pulumi-state|dist)([/\\]|$)/.test(path.relative(REPO, src)),
