@@ -130,7 +130,9 @@ export class SwarmService extends pulumi.ComponentResource {
                 // Tasks are found through DNS (tasks.<service>) by the entry proxy and Prometheus; no virtual IP.
                 endpointSpec: { mode: "dnsrr" },
                 // `pulumi up` waits until every task runs healthy, and fails when Swarm rolled the update back.
-                convergeConfig: { delay: "1s", timeout: "5m" },
+                // The provider counts replicated slots only: with a global service it fails ("no replica count"),
+                // so one on every host is not waited for here; the deploy's health verification covers it.
+                ...(args.everyHost === true ? {} : { convergeConfig: { delay: "1s", timeout: "5m" } }),
             },
             // Its name is fixed: a replacement must remove the old service first (Docker refuses a second one of that name).
             { parent: this, deleteBeforeReplace: true },

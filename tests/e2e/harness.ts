@@ -222,9 +222,14 @@ export class Harness {
         return mirrored(ref, read.mirrors);
     }
 
-    /** The images the given config keys (`images.postgres`) name by default, as this machine runs them. */
+    /** The config's `images` keys and the images they name by default. */
+    defaultImages(): Record<string, string> {
+        return stackConfigSchema.shape.images.parse(undefined) as Record<string, string>;
+    }
+
+    /** The images the given config keys (`images.postgres` or `postgres`) name by default, as this machine runs them. */
     localImages(keys: readonly string[]): string[] {
-        const defaults = stackConfigSchema.shape.images.parse(undefined) as Record<string, string>;
+        const defaults = this.defaultImages();
         return keys.map((key) => {
             const ref = defaults[key.replace(/^images\./, "")];
             if (ref === undefined) throw new Error(`no image key ${key}`);

@@ -69,7 +69,8 @@ describe("testing and production on Docker Swarm, two nodes", function () {
     before(async function () {
         skipWithoutPlugins(this);
         await h.prepare();
-        const images = h.localImages(["images.postgres", "images.prometheus", "images.grafana", "images.proxy"]);
+        // Every image testing and production run (development's build base and database admin tool are not among them).
+        const images = h.localImages(Object.keys(h.defaultImages()).filter((key) => !["appBase", "dbAdmin"].includes(key)));
         swarm = await h.phase("swarm: manager, worker, registry", () => startSwarm(h.project, REGISTRY_PORT, h.localImage("registry:2.8.2"), images));
         for (const stack of ["development", "testing", "production"] as const) {
             h.initStack(stack);
