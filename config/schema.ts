@@ -9,55 +9,15 @@
 import * as path from "path";
 import * as semver from "semver";
 import { z } from "zod";
+import { bindAddress, cpus, field, imageRef, limits, memoryMb, port } from "./schemaFields";
 
-/** What the promotion tool and the docs need to know about a field. */
-export interface FieldMeta {
-    readonly description: string;
-    /**
-     * True when the value describes one environment (published ports, limits,
-     * access settings) and must never be copied from one stack to another.
-     */
-    readonly envSpecific?: boolean;
-}
-
-export const fieldMeta = z.registry<FieldMeta>();
-
-function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
-    fieldMeta.add(schema, meta);
-    return schema;
-}
+export { fieldMeta, type FieldMeta } from "./schemaFields";
+export { OPTIONAL_SECRET_KEY_NAMES, OPTIONAL_SECRET_KEYS, type OptionalSecretKey, SECRET_KEY_NAMES, SECRET_KEYS, SECRET_LOOKING_NAME, type SecretKey } from "./secretKeys";
 
 export const ENVIRONMENTS = ["development", "testing", "production"] as const;
 
 export const RUNTIMES = ["containers", "swarm"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
-
-/** Secrets the platform needs; each is a Pulumi secret (`pulumi config set --secret`). */
-export const SECRET_KEYS = {
-    databasePassword: "password of the application's PostgreSQL role",
-    grafanaAdminPassword: "password of Grafana's admin user",
-    appSecretKey: "key the application signs its responses with",
-} as const;
-export type SecretKey = keyof typeof SECRET_KEYS;
-export const SECRET_KEY_NAMES = Object.keys(SECRET_KEYS) as SecretKey[];
-
-/** Secrets a stack may have; each is used only by the feature it belongs to, and refused without it. */
-export const OPTIONAL_SECRET_KEYS = {
-    alertWebhookToken: "bearer token Alertmanager sends to monitoring.alertmanager.webhook (the Authorization header); delivered as a file",
-} as const;
-export type OptionalSecretKey = keyof typeof OPTIONAL_SECRET_KEYS;
-export const OPTIONAL_SECRET_KEY_NAMES = Object.keys(OPTIONAL_SECRET_KEYS) as OptionalSecretKey[];
-
-const port = () => z.number({ error: "must be a whole number 1-65535" }).int({ error: "must be a whole number 1-65535" }).min(1, { error: "must be 1-65535" }).max(65535, { error: "must be 1-65535" });
-const bindAddress = () => z.ipv4({ error: "must be an IPv4 address such as 127.0.0.1" });
-const memoryMb = () => z.number().int({ error: "must be a whole number of MiB" }).min(0, { error: "must be 0 (no limit) or more MiB" });
-const cpus = () => z.number().min(0, { error: "must be 0 (no limit) or a positive number of CPUs" }).max(64, { error: "must be at most 64 CPUs" });
-
-/** A Docker image reference: `name[:tag][@digest]`. */
-const imageRef = () =>
-    z.string().regex(/^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/, {
-        error: "must be a Docker image reference such as postgres:15.8",
-    });
 
 /** Whether a relative path stays inside the folder it is relative to (no absolute path, no `..` that leaves it). */
 export function staysInside(relative: string): boolean {
@@ -65,12 +25,6 @@ export function staysInside(relative: string): boolean {
     const normal = path.posix.normalize(relative.replace(/\\/g, "/"));
     return normal !== ".." && !normal.startsWith("../");
 }
-
-/**
- * Names of environment variables that look like they hold a secret. Such a
- * value must be a Pulumi secret delivered as a file, never a plain `env` entry.
- */
-export const SECRET_LOOKING_NAME = /PASSWORD|SECRET|TOKEN|KEY/i;
 
 /**
  * Where Alertmanager posts alerts: an http(s) URL it can reach from its
@@ -87,11 +41,6 @@ const webhookUrl = () =>
         .refine((u) => !URL.canParse(u) || !["localhost", "127.0.0.1", "[::1]"].includes(new URL(u).hostname), {
             error: "must be reachable from Alertmanager's container; loopback there is the container itself",
         });
-
-const limits = {
-    memoryMb: field(memoryMb().default(256), { description: "memory limit in MiB; 0 means no limit", envSpecific: true }),
-    cpus: field(cpus().default(0.5), { description: "CPU limit in CPUs; 0 means no limit", envSpecific: true }),
-};
 
 const serviceSchema = z
     .strictObject({
