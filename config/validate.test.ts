@@ -2,7 +2,6 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { isPinnedImage } from "./invariants";
 import type { OtherStack } from "./ports";
 import { formatProblems, RawStackConfig, validateStackConfig } from "./validate";
 import { ROOT } from "../tests/mocks";
@@ -442,18 +441,4 @@ describe("config validation", () => {
             ].join("\n"),
         );
     });
-});
-
-describe("isPinnedImage", () => {
-    const table: [string, boolean][] = [
-        ["postgres:15.8", true],
-        ["postgres", false],
-        ["postgres:latest", false],
-        ["registry.local:5000/team/app", false],
-        ["registry.local:5000/team/app:1.2.3", true],
-        [`app@sha256:${"a".repeat(64)}`, true],
-    ];
-    for (const [ref, pinned] of table) {
-        it(`says ${ref} is ${pinned ? "" : "not "}pinned`, () => expect(isPinnedImage(ref)).to.equal(pinned));
-    }
 });
