@@ -14,6 +14,7 @@ import { register as registry } from "./commands/registry";
 import { register as release } from "./commands/release";
 import { register as rollback } from "./commands/rollback";
 import { register as status } from "./commands/status";
+import { register as swarm } from "./commands/swarm";
 import { register as version } from "./commands/version";
 import { UserError } from "../core/errors";
 import { escapeLines } from "../core/text";
@@ -24,7 +25,7 @@ const program = new Command()
     .showHelpAfterError();
 
 // Each command module declares its own options and calls one async function.
-for (const register of [promote, diff, envImport, version, release, deploy, rollback, history, registry, status, logs, drift]) register(program);
+for (const register of [promote, diff, envImport, version, release, deploy, rollback, history, registry, swarm, status, logs, drift]) register(program);
 
 export async function main(argv: string[]): Promise<number> {
     try {

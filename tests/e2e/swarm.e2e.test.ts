@@ -71,7 +71,13 @@ describe("testing and production on Docker Swarm, two nodes", function () {
         await h.prepare();
         // Every image testing and production run (development's build base and database admin tool are not among them).
         const images = h.localImages(Object.keys(h.defaultImages()).filter((key) => !["appBase", "dbAdmin"].includes(key)));
-        swarm = await h.phase("swarm: manager, worker, registry", () => startSwarm(h.project, REGISTRY_PORT, h.localImage("registry:2.8.2"), images));
+        swarm = await h.phase("swarm: manager, worker, registry", () => startSwarm(h.project, REGISTRY_PORT, h.localImage("registry:2.8.2"), images, (address) => {
+                // As a user makes a manager: ade swarm init.
+                const init = h.ade(["swarm", "init", "--advertise-addr", address, "--listen-addr", `${address}:2377`]);
+                if (init.status !== 0) throw new Error(`ade swarm init failed: ${init.stderr}`);
+                expect(init.stdout).to.include("this node holds the stateful services' volumes (label ade.data=true");
+            }),
+        );
         for (const stack of ["development", "testing", "production"] as const) {
             h.initStack(stack);
             h.setConfig(stack, "registry.address", swarm.registry);

@@ -62,7 +62,14 @@ async function until(seconds: number, what: string, check: () => boolean): Promi
  * into the worker (the local images only this machine has); the registry
  * listens on `registryPort` of both nodes' loopback.
  */
-export async function startSwarm(prefix: string, registryPort: number, registryImage: string, images: readonly string[]): Promise<SwarmFixture> {
+export async function startSwarm(
+    prefix: string,
+    registryPort: number,
+    registryImage: string,
+    images: readonly string[],
+    /** Makes this engine the manager, advertising and listening on `address`, and labels it the data node. */
+    initManager: (address: string) => void,
+): Promise<SwarmFixture> {
     if (swarmState() !== "inactive") {
         throw new Error(`this engine is already part of a swarm (${swarmState()}): the swarm suite runs only on an engine it can leave as it found it`);
     }
@@ -92,9 +99,8 @@ export async function startSwarm(prefix: string, registryPort: number, registryI
         docker(["network", "create", "--driver", "bridge", network]);
         created.network = network;
         const gateway = docker(["network", "inspect", "--format", "{{(index .IPAM.Config 0).Gateway}}", network]);
-        docker(["swarm", "init", "--advertise-addr", gateway, "--listen-addr", `${gateway}:2377`]);
-        // The database's volume lives on the manager: its tasks go where this label is.
-        docker(["node", "update", "--label-add", "ade.data=true", docker(["info", "--format", "{{.Swarm.NodeID}}"])]);
+        // The database's volume lives on the manager: its tasks go where its label (ade.data) is.
+        initManager(gateway);
 
         docker(["volume", "create", `${worker}-data`]);
         created.volumes.push(`${worker}-data`);
