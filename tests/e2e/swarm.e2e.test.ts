@@ -58,9 +58,11 @@ describe("testing and production on Docker Swarm, two nodes", function () {
         let value: T;
         try {
             value = await fn();
-        } finally {
             // A few more seconds: the old tasks drain and go after the update returns.
             await new Promise((r) => setTimeout(r, 3000));
+        } catch (error) {
+            await stream.stop(); // a failed step stops its client too, or mocha waits for it
+            throw error;
         }
         const result = await stream.stop();
         return { value, sent: result.sent, failed: result.failed };
