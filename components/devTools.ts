@@ -36,6 +36,7 @@ export class DevTools extends pulumi.ComponentResource {
                     { name: args.publicNetworkName, aliases: ["dbadmin"] },
                 ],
                 ports: [{ containerPort: ADMINER_PORT, hostPort: args.dbAdminHostPort, hostAddress: "127.0.0.1" }],
+                readinessPath: "/",
                 env: { ADMINER_DEFAULT_SERVER: "postgres" },
                 healthcheck: {
                     test: ["CMD", "php", "-r", `exit(@file_get_contents('http://127.0.0.1:${ADMINER_PORT}/') === false ? 1 : 0);`],

@@ -93,6 +93,8 @@ export class Monitoring extends pulumi.ComponentResource {
                 image: args.images.prometheus,
                 networks: [{ name: args.networkName, aliases: ["prometheus"] }],
                 ports: publish(PROMETHEUS_PORT, args.prometheus),
+                // `/` redirects (302) to the UI: a proxy in front checks readiness here.
+                readinessPath: "/-/ready",
                 files: {
                     [PROMETHEUS_CONFIG]: prometheusConfig({
                         project: args.project,
@@ -134,6 +136,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 image: args.images.grafana,
                 networks: [{ name: args.networkName, aliases: ["grafana"] }],
                 ports: publish(GRAFANA_PORT, args.grafana),
+                readinessPath: "/api/health",
                 env: {
                     GF_SECURITY_ADMIN_USER: "admin",
                     GF_SECURITY_ADMIN_PASSWORD__FILE: GRAFANA_PASSWORD_FILE,
@@ -196,6 +199,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 image: args.images.alertmanager,
                 networks: [{ name: args.networkName, aliases: ["alertmanager"] }],
                 ports: [{ containerPort: ALERTMANAGER_PORT, hostPort: am.hostPort, hostAddress: "127.0.0.1" }],
+                readinessPath: "/-/ready",
                 files: { [ALERTMANAGER_CONFIG]: alertmanagerConfig({ ...am.routing, webhook }) },
                 secretFiles: token === undefined ? {} : { [WEBHOOK_TOKEN_FILE]: token },
                 command: [

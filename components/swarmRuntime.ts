@@ -38,7 +38,9 @@ export function swarmRuntime(prefix: string, options: SwarmOptions): Runtime {
         scrapeTargets: [{ job: "proxy", address: `proxy:${PROXY_STATS_PORT}`, metricsPath: "/metrics" }],
         run(name, spec, opts = {}) {
             for (const p of spec.ports ?? []) {
-                proxied.push({ name: spec.service, port: p.containerPort, hostPort: p.hostPort, hostAddress: p.hostAddress, checkPath: spec.readinessPath ?? "/" });
+                // The proxy sends requests only to tasks whose check answers 200: a guessed path (a redirect, say) takes every task out.
+                if (spec.readinessPath === undefined) throw new Error(`service ${spec.service} publishes port ${p.hostPort} but names no readinessPath for the entry proxy to check`);
+                proxied.push({ name: spec.service, port: p.containerPort, hostPort: p.hostPort, hostAddress: p.hostAddress, checkPath: spec.readinessPath });
             }
             mostReplicas = Math.max(mostReplicas, spec.replicas ?? 1);
             const service = new SwarmService(
