@@ -1,6 +1,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
+import type { StackConfig } from "../config/schema";
 import type { Target as HealthTarget } from "../monitoring/healthProbe";
 import { SOURCE_ROOT } from "../core/paths";
 
@@ -50,4 +51,22 @@ export class HealthVerification extends pulumi.ComponentResource {
         this.report = probe.stdout;
         this.registerOutputs({ report: this.report });
     }
+}
+
+/** Every endpoint of the stack the verification probes, as reached from where the deploy runs (`healthCheck.address`). */
+export function stackHealthTargets(c: StackConfig): HealthTarget[] {
+    const probe = c.healthCheck.address;
+    const prometheusUrl = `http://${probe}:${c.monitoring.prometheus.hostPort}`;
+    const targets: HealthTarget[] = [
+        ...Object.entries(c.services).flatMap(([serviceName, s]) => [
+            { name: serviceName, url: `http://${probe}:${s.hostPort}${s.healthPath}` },
+            ...(s.readyPath === null ? [] : [{ name: `${serviceName} (ready)`, url: `http://${probe}:${s.hostPort}${s.readyPath}` }]),
+        ]),
+        { name: "prometheus", url: `${prometheusUrl}/-/healthy` },
+        { name: "alertmanager", url: `http://${probe}:${c.monitoring.alertmanager.hostPort}/-/healthy` },
+        { name: "grafana", url: `http://${probe}:${c.monitoring.grafana.hostPort}/api/health` },
+        { name: "scrape targets", url: `${prometheusUrl}/api/v1/targets`, kind: "prometheus-targets" },
+    ];
+    if (c.debug.dbAdmin.enabled) targets.push({ name: "dbadmin", url: `http://${probe}:${c.debug.dbAdmin.hostPort}/` });
+    return targets;
 }

@@ -1,6 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
 import type { StackImage } from "../config/imageMirrors";
+import type { StackConfig } from "../config/schema";
 import { releaseImageRef } from "../release/records";
 import type { ImageBuild } from "./workload";
 
@@ -162,5 +164,69 @@ export async function releaseImages(args: ReleaseImagesArgs): Promise<{ images: 
     return {
         images: results.filter((r): r is StackImage => typeof r !== "string"),
         problems: results.filter((r): r is string => typeof r === "string"),
+    };
+}
+
+/** What a stack's images come from. */
+export interface StackImagesArgs {
+    readonly project: string;
+    readonly config: StackConfig;
+    /** Directory build contexts are resolved against. */
+    readonly rootDirectory: string;
+    /** Every image the stack runs, after the machine's image mirrors. */
+    readonly images: readonly StackImage[];
+}
+
+/** A stack's images by config key (`images.postgres`, `services.api.build`), as the runtime refers to them. */
+export interface StackImages {
+    image(key: string): pulumi.Output<string>;
+    has(key: string): boolean;
+}
+
+/**
+ * The stack's images as resources, resolved before any container that uses
+ * them is replaced: pulled (or found locally), or built from source. `name`
+ * and `parent` are the platform's.
+ */
+export function stackImages(name: string, args: StackImagesArgs, by: "id" | "reference", parent: pulumi.Resource): StackImages {
+    const c = args.config;
+    const byKey = new Map(args.images.map((i) => [i.key, i]));
+    const resourceName = (key: string) => key.replace(/^images\./, "").replace(/^services\.([^.]+)\.(image|build|release)$/, "$1");
+    const built = Object.entries(c.services).flatMap(([serviceName, s]) =>
+        s.build === undefined
+            ? []
+            : [
+                  [
+                      `services.${serviceName}.build`,
+                      {
+                          // Not the release tag: a release of this version made without a registry lives under that one.
+                          tag: `${args.project}/${serviceName}:${c.version}-dev`,
+                          build: {
+                              context: path.resolve(args.rootDirectory, s.build.context),
+                              dockerfile: s.build.dockerfile,
+                              args: { ...s.build.args, BASE_IMAGE: byKey.get("images.appBase")?.ref ?? c.images.appBase, APP_VERSION: c.version },
+                          },
+                          // Built inside the service's component before images had one of their own.
+                          aliases: [{ name: `${name}-${serviceName}-image`, parent: pulumi.createUrn(`${name}-${serviceName}`, "ade:platform:Service", parent) }],
+                      },
+                  ] as const,
+              ],
+    );
+    const images = new Images(
+        `${name}-images`,
+        {
+            pulled: Object.fromEntries(args.images.map((i) => [resourceName(i.key), { ref: i.ref }])),
+            built: Object.fromEntries(built.map(([key, image]) => [resourceName(key), image])),
+        },
+        { parent },
+    );
+    const chosen = by === "id" ? images.ids : images.refs;
+    return {
+        has: (key) => chosen[resourceName(key)] !== undefined,
+        image: (key) => {
+            const image = chosen[resourceName(key)];
+            if (image === undefined) throw new Error(`no image for ${key}: the config names none (a bug in Platform)`);
+            return image;
+        },
     };
 }

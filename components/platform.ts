@@ -9,11 +9,11 @@ import { Exporters } from "./exporters";
 import { applicationWorkload } from "./application";
 import { Database } from "./database";
 import { DevTools } from "./devTools";
-import { HealthTarget, HealthVerification } from "./healthVerification";
+import { HealthVerification, stackHealthTargets } from "./healthVerification";
 import { Monitoring } from "./monitoring";
 import { Networks } from "./networks";
-import { Images } from "./images";
-import { Runtime, runtimeFor } from "./runtime";
+import { stackImages } from "./images";
+import { runtimeFor } from "./runtime";
 
 export interface PlatformArgs {
     readonly project: string;
@@ -64,7 +64,7 @@ export class Platform extends pulumi.ComponentResource {
             secretSalt: `${args.project}:${args.stack}`,
         });
 
-        const images = this.resolveImages(name, args, runtime.imagesBy);
+        const images = stackImages(name, args, runtime.imagesBy, this);
         const networks = new Networks(`${name}-networks`, { prefix, labels, driver: runtime.networkDriver }, { parent: this });
 
         // What the services are given to join their networks by; the entry proxy, a plain container, joins by name.
@@ -183,22 +183,10 @@ export class Platform extends pulumi.ComponentResource {
         const entry = runtime.publish(`${name}-entry`, { networkName: networks.publicNetworkName, proxyImage: images.has("images.proxy") ? images.image("images.proxy") : "", hardened, ...defaults }, { parent: this });
 
         const probe = c.healthCheck.address;
-        const prometheusUrl = `http://${probe}:${c.monitoring.prometheus.hostPort}`;
-        const targets: HealthTarget[] = [
-            ...services.flatMap(({ serviceName, config: s }) => [
-                { name: serviceName, url: `http://${probe}:${s.hostPort}${s.healthPath}` },
-                ...(s.readyPath === null ? [] : [{ name: `${serviceName} (ready)`, url: `http://${probe}:${s.hostPort}${s.readyPath}` }]),
-            ]),
-            { name: "prometheus", url: `${prometheusUrl}/-/healthy` },
-            { name: "alertmanager", url: `http://${probe}:${m.alertmanager.hostPort}/-/healthy` },
-            { name: "grafana", url: `http://${probe}:${c.monitoring.grafana.hostPort}/api/health` },
-            { name: "scrape targets", url: `${prometheusUrl}/api/v1/targets`, kind: "prometheus-targets" },
-        ];
-        if (devTools !== undefined) targets.push({ name: "dbadmin", url: `http://${probe}:${c.debug.dbAdmin.hostPort}/` });
         const health = new HealthVerification(
             `${name}-health`,
             {
-                targets,
+                targets: stackHealthTargets(c),
                 deadlineSeconds: c.healthCheck.deadlineSeconds,
                 intervalSeconds: c.healthCheck.intervalSeconds,
                 requestTimeoutSeconds: c.healthCheck.requestTimeoutSeconds,
@@ -240,51 +228,5 @@ export class Platform extends pulumi.ComponentResource {
             healthReport: this.healthReport,
             databaseBackup: this.databaseBackup,
         });
-    }
-
-    /**
-     * The stack's images as resources, resolved before any container that uses
-     * them is replaced: pulled (or found locally), or built from source.
-     */
-    private resolveImages(name: string, args: PlatformArgs, by: Runtime["imagesBy"]): { image(key: string): pulumi.Output<string>; has(key: string): boolean } {
-        const c = args.config;
-        const byKey = new Map(args.images.map((i) => [i.key, i]));
-        const resourceName = (key: string) => key.replace(/^images\./, "").replace(/^services\.([^.]+)\.(image|build|release)$/, "$1");
-        const built = Object.entries(c.services).flatMap(([serviceName, s]) =>
-            s.build === undefined
-                ? []
-                : [
-                      [
-                          `services.${serviceName}.build`,
-                          {
-                              // Not the release tag: a release of this version made without a registry lives under that one.
-                              tag: `${args.project}/${serviceName}:${c.version}-dev`,
-                              build: {
-                                  context: path.resolve(args.rootDirectory, s.build.context),
-                                  dockerfile: s.build.dockerfile,
-                                  args: { ...s.build.args, BASE_IMAGE: byKey.get("images.appBase")?.ref ?? c.images.appBase, APP_VERSION: c.version },
-                              },
-                              // Built inside the service's component before images had one of their own.
-                              aliases: [{ name: `${name}-${serviceName}-image`, parent: pulumi.createUrn(`${name}-${serviceName}`, "ade:platform:Service", this) }],
-                          },
-                      ] as const,
-                  ],
-        );
-        const images = new Images(
-            `${name}-images`,
-            {
-                pulled: Object.fromEntries(args.images.map((i) => [resourceName(i.key), { ref: i.ref }])),
-                built: Object.fromEntries(built.map(([key, image]) => [resourceName(key), image])),
-            },
-            { parent: this },
-        );
-        return {
-            has: (key) => (by === "id" ? images.ids : images.refs)[resourceName(key)] !== undefined,
-            image: (key) => {
-                const image = (by === "id" ? images.ids : images.refs)[resourceName(key)];
-                if (image === undefined) throw new Error(`no image for ${key}: the config names none (a bug in Platform)`);
-                return image;
-            },
-        };
     }
 }
