@@ -105,6 +105,15 @@ for (const stack of ["testing", "production"] as const) {
             expect(envMap(api)).to.include({ DATABASE_PASSWORD_FILE: "/run/ade/secrets/database-password", APP_SECRET_KEY_FILE: "/run/ade/secrets/app-secret-key" });
         });
 
+        it("gives secrets and configs only labels a release does not change (they are immutable: a changed label replaces one under the same name, which Docker refuses)", () => {
+            for (const r of [...mocks.ofType(SECRET), ...mocks.ofType(CONFIG)]) {
+                const labels = (r.inputs["labels"] as { label: string; value: string }[]).map((l) => l.label).sort();
+                expect(labels, r.name).to.deep.equal(["ade.environment", "ade.project", "ade.service", "ade.stack"]);
+            }
+            // While the service itself carries its release.
+            expect((service(mocks, name("api"))["labels"] as { label: string }[]).map((l) => l.label)).to.include("ade.version");
+        });
+
         it("names the same secret value differently in another stack (the hash is salted by the stack)", async () => {
             const other = await resourcesOf(stack === "testing" ? "production" : "testing");
             const hash = (m: RecordingMocks) => String(m.ofType(SECRET).find((r) => r.name === "ade-api-secret-database-password")?.inputs["name"]).slice(-12);

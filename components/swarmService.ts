@@ -42,12 +42,15 @@ export class SwarmService extends pulumi.ComponentResource {
         super("ade:platform:SwarmService", name, {}, opts);
         const owner = ownerOf(args);
         const labels = dockerLabels(args.labels);
+        // Secrets and configs are immutable and named by their content: a label that changes with the release
+        // (ade.version) would replace one under the same name, which Docker refuses.
+        const objectLabels = dockerLabels(Object.fromEntries(Object.entries(args.labels).filter(([label]) => label !== "ade.version")));
         const configs = Object.entries(args.files ?? {}).map(([file, content]) => {
             const slug = slugOf(file);
             const hash = pulumi.output(content).apply((c) => createHash("sha256").update(c).digest("hex").slice(0, 12));
             const config = new docker.ServiceConfig(
                 `${name}-config-${slug}`,
-                { name: objectName(args.serviceName, slug, hash), data: pulumi.output(content).apply(base64), labels },
+                { name: objectName(args.serviceName, slug, hash), data: pulumi.output(content).apply(base64), labels: objectLabels },
                 { parent: this },
             );
             return { configId: config.id, configName: config.name, fileName: file, fileUid: owner.uid, fileGid: owner.gid, fileMode: 0o444 };
@@ -58,7 +61,7 @@ export class SwarmService extends pulumi.ComponentResource {
             const hash = pulumi.unsecret(pulumi.output(value).apply((v) => scryptSync(v, `${args.secretSalt}:${slug}`, 16).toString("hex").slice(0, 12)));
             const secret = new docker.Secret(
                 `${name}-secret-${slug}`,
-                { name: objectName(args.serviceName, slug, hash), data: pulumi.secret(pulumi.output(value).apply(base64)), labels },
+                { name: objectName(args.serviceName, slug, hash), data: pulumi.secret(pulumi.output(value).apply(base64)), labels: objectLabels },
                 { parent: this },
             );
             return { secretId: secret.id, secretName: secret.name, fileName: file, fileUid: owner.uid, fileGid: owner.gid, fileMode: 0o400 };

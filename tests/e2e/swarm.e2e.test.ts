@@ -123,10 +123,11 @@ describe("testing and production on Docker Swarm, two nodes", function () {
             [
                 `${h.port("production", 30080)}/tcp -> 0.0.0.0:${h.port("production", 30080)}`,
                 `${h.port("production", 30090)}/tcp -> 127.0.0.1:${h.port("production", 30090)}`,
+                `${h.port("production", 30093)}/tcp -> 127.0.0.1:${h.port("production", 30093)}`,
                 `${h.port("production", 30300)}/tcp -> 127.0.0.1:${h.port("production", 30300)}`,
             ].sort(),
         );
-        for (const svc of ["api", "postgres", "prometheus", "grafana"]) {
+        for (const svc of ["api", "postgres", "prometheus", "grafana", "alertmanager", "postgres-exporter", "node-exporter"]) {
             const spec = docker(["service", "inspect", "--format", "{{json .Spec.TaskTemplate.ContainerSpec}} {{json .Endpoint.Ports}}", `${h.project}-production-${svc}`]);
             expect(spec, svc).to.include('"ReadOnly":true');
             expect(spec, svc).to.include('"CapabilityDrop":["ALL"]');
