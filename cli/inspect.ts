@@ -43,6 +43,29 @@ export function containersInspector(project: string, stack: string): StackInspec
     };
 }
 
+/**
+ * The stack's Swarm services whose update, started `since`, Swarm rolled back
+ * (or is rolling back), one line each with Swarm's own message; none on an
+ * engine in no swarm.
+ */
+export async function swarmRollbacks(project: string, stack: string, since: Date): Promise<string[]> {
+    let ids: string[];
+    try {
+        ids = (await docker(["service", "ls", "--quiet", "--filter", `label=ade.project=${project}`, "--filter", `label=ade.stack=${stack}`])).split("\n").filter((id) => id !== "");
+    } catch {
+        return []; // not a swarm manager: nothing Swarm could have rolled back
+    }
+    if (ids.length === 0) return [];
+    const format = '{{.Spec.Name}}\t{{with .UpdateStatus}}{{.State}}\t{{.Message}}\t{{with .StartedAt}}{{.Format "2006-01-02T15:04:05Z07:00"}}{{end}}{{end}}';
+    return (await docker(["service", "inspect", "--format", format, ...ids]))
+        .split("\n")
+        .map((line) => line.split("\t"))
+        // An older rollback stays in UpdateStatus until the service's next update: only this deploy's count.
+        .filter(([, state, , started]) => state?.startsWith("rollback_") === true && Date.parse(started ?? "") >= since.getTime() - 1000)
+        .map(([name = "", state = "", message = ""]) => `${name}: Swarm ${state === "rollback_completed" ? "rolled its update back" : `is rolling its update back (${state})`}${message === "" ? "" : `: ${message}`}`)
+        .sort();
+}
+
 async function docker(args: string[]): Promise<string> {
     try {
         return (await run("docker", args, { maxBuffer: 64 * 1024 * 1024 })).stdout;

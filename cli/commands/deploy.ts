@@ -21,6 +21,7 @@ import { openStack, otherStacks, projectRoot, requireKnownStack } from "../works
 import { rollback } from "./rollback";
 import { driftLines } from "../../operations/drift";
 import { readDrift } from "../refresh";
+import { swarmRollbacks } from "../inspect";
 
 export interface DeployOptions {
     readonly stack: string;
@@ -78,6 +79,7 @@ async function deployLocked(root: string, options: DeployOptions): Promise<Deplo
 
     // What runs now: put back if this update fails, whether or not it ever verified healthy.
     const before = findRollbackTarget(await readReleases(stack, root, options.stack, project), { kind: "previous" }, options.stack);
+    const started = new Date();
     const progress = new Progress(`deploying release ${version} to ${options.stack}`, { mode: progressMode(), write });
     const verification = await upAndVerify(stack, { root, stackName: options.stack, project, message, config, progress });
     if (verification.ok) {
@@ -88,7 +90,9 @@ async function deployLocked(root: string, options: DeployOptions): Promise<Deplo
         return { version, update: verification.update.update, databaseBackup: backup === "" ? undefined : backup };
     }
 
-    const failed = `release ${version} failed on ${options.stack}: ${verification.failure}`;
+    // Under Swarm, a failing task makes Swarm roll its service back by itself: name the service and Swarm's reason.
+    const rolledBack = config.runtime === "swarm" ? await swarmRollbacks(project, options.stack, started) : [];
+    const failed = [`release ${version} failed on ${options.stack}: ${verification.failure}`, ...rolledBack].join("\n");
     write(`${failed}\n`);
     if (!before.ok) throw new UserError(`${failed}\nnothing to put back: ${before.problem}; the stack is as the failed update left it`);
     const previous = before.release;

@@ -4,7 +4,7 @@
  * file state backend, project name (so Docker names never clash with a real
  * stack on the same host) and images chosen without editing the real stack files.
  */
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -196,6 +196,25 @@ export class Harness {
         return out;
     }
 
+    /** `ade` as above, without blocking the event loop: a request client can run beside it. */
+    adeAsync(args: string[], stack: StackName = "development", env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+        return new Promise((resolve, reject) => {
+            const child = spawn(process.execPath, [path.join(this.dir, "bin", "ade.js"), ...args], {
+                cwd: this.dir,
+                env: { ...this.env(stack), ADE_PROJECT_DIR: this.dir, CI: "true", ...env },
+            });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+            child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+            child.on("error", reject);
+            child.on("close", (code) => {
+                this.transcript.push(stdout, stderr);
+                resolve({ status: code ?? -1, stdout, stderr });
+            });
+        });
+    }
+
     up(stack: StackName, message = "e2e"): RunResult {
         return this.pulumi(stack, ["up", "--yes", "--skip-preview", "--message", message]);
     }
@@ -224,7 +243,7 @@ export class Harness {
 
     /** The config's `images` keys and the images they name by default. */
     defaultImages(): Record<string, string> {
-        return stackConfigSchema.shape.images.parse(undefined) as Record<string, string>;
+        return stackConfigSchema.shape.images.parse(undefined);
     }
 
     /** The images the given config keys (`images.postgres` or `postgres`) name by default, as this machine runs them. */
