@@ -1,10 +1,11 @@
 # shellcheck shell=bash disable=SC2034 # sourced by toolchain/build-images.sh, which reads these variables
 # ade-local/grafana-standin: NOT Grafana. No reachable registry serves
-# Grafana, so this image runs a small Python server (server.py) that reads
-# Grafana's env vars and provisioning files and serves the part of Grafana's
-# API the platform checks. See README.md. Runs as Grafana's uid 472.
+# Grafana, so this image runs a small Python server (server.py and its package
+# standin/) that reads Grafana's env vars and provisioning files and serves the
+# part of Grafana's API the platform checks. See README.md. Runs as Grafana's
+# uid 472.
 # Bump the tag whenever anything in this directory changes.
-IMAGE_REF=ade-local/grafana-standin:2
+IMAGE_REF=ade-local/grafana-standin:3
 IMAGE_STANDS_FOR=(grafana/grafana:11.2.2)
 
 IMAGE_PACKAGES=(python3 python3-yaml wget)
@@ -21,10 +22,14 @@ image_configure() {
   local root="$1"
   install -d -m 755 "$root/usr/share/grafana"
   install -m 644 "$IMAGE_DIR/server.py" "$root/usr/share/grafana/standin-server.py"
+  # The entry point imports its package from its own directory.
+  install -d -m 755 "$root/usr/share/grafana/standin"
+  install -m 644 "$IMAGE_DIR"/standin/*.py "$root/usr/share/grafana/standin/"
   install -m 644 "$IMAGE_DIR/README.md" "$root/usr/share/grafana/README-standin.md"
   install -d -m 755 "$root/etc/grafana/provisioning/datasources" "$root/etc/grafana/provisioning/dashboards"
   install -d -o 472 -g 472 -m 755 "$root/var/lib/grafana"
-  in_root "$root" python3 -c 'import yaml, http.server, json; compile(open("/usr/share/grafana/standin-server.py").read(), "server.py", "exec")'
+  # Every module compiles and imports (-B: no bytecode in the image), and the entry point compiles.
+  in_root "$root" python3 -B -c 'import sys; sys.path.insert(0, "/usr/share/grafana"); import standin.api, standin.logs, standin.provisioning; compile(open("/usr/share/grafana/standin-server.py").read(), "server.py", "exec")'
 }
 
 IMAGE_CHANGES=(

@@ -1,0 +1,1 @@
+"""The Grafana stand-in's code; server.py beside this package starts it."""
