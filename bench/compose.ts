@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { RecordedResource, unwrapSecret } from "../tests/mocks";
+import { WaitEdge } from "./timeline";
 
 type Inputs = Record<string, unknown>;
 
@@ -20,8 +21,10 @@ interface Upload {
 /**
  * Writes the compose file and the services' files (what the one-shot
  * `-files` containers deliver) under `dir`; returns the compose file's path.
+ * `edges` are the waits between containers the engine recorded for the program
+ * (timeline.ts waitEdges): compose waits exactly where the program does.
  */
-export function writeComposeProject(resources: readonly RecordedResource[], dir: string): string {
+export function writeComposeProject(resources: readonly RecordedResource[], edges: ReadonlyMap<string, readonly WaitEdge[]>, dir: string): string {
     const containers = resources.filter((r) => r.type === "docker:index/container:Container").map((r) => r.inputs);
     const deliverers = new Map(containers.filter((c) => c["mustRun"] === false).map((c) => [String(c["name"]), c]));
     const services: Record<string, unknown> = {};
@@ -67,12 +70,11 @@ export function writeComposeProject(resources: readonly RecordedResource[], dir:
             ...(c["cpus"] === undefined ? {} : { cpus: Number(c["cpus"]) }),
         };
     }
-    // The program's ordering: the application waits for a healthy database.
+    // The program's ordering, as the engine recorded it: the same waits, no others.
     for (const [name, service] of Object.entries(services)) {
-        const db = Object.keys(services).find((n) => n.endsWith("-postgres"));
-        if (db !== undefined && name !== db && JSON.stringify(service).includes("DATABASE_HOST")) {
-            (service as Record<string, unknown>)["depends_on"] = { [db]: { condition: "service_healthy" } };
-        }
+        const waits = edges.get(name) ?? [];
+        if (waits.length === 0) continue;
+        (service as Record<string, unknown>)["depends_on"] = Object.fromEntries(waits.map((w) => [w.on, { condition: w.healthy ? "service_healthy" : "service_started" }]));
     }
     const file = path.join(dir, "docker-compose.yml");
     // Quoted: docker-compose reads YAML 1.1, where 472:0 is a number.

@@ -11,7 +11,7 @@ import { waitAllHealthy } from "./health";
 import { sleep } from "./proc";
 import { Report } from "./report";
 
-const SECTION = "version update (development)";
+const SECTION = "version update (development, containers)";
 const INTERVAL_MS = 50;
 
 export async function versionUpdate(h: Harness, runs: number, report: Report): Promise<void> {
