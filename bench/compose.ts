@@ -51,7 +51,7 @@ export function writeComposeProject(resources: readonly RecordedResource[], edge
         const nets = c["networksAdvanced"] as { name: string; aliases: string[] }[];
         services[name] = {
             container_name: name,
-            image: c["image"],
+            image: imageRef(String(c["image"])),
             ...(c["command"] === undefined ? {} : { command: c["command"] }),
             environment: c["envs"] ?? [],
             ports: ((c["ports"] as { internal: number; external: number; ip: string }[] | undefined) ?? []).map((p) => `${p.ip}:${p.external}:${p.internal}`),
@@ -80,6 +80,16 @@ export function writeComposeProject(resources: readonly RecordedResource[], edge
     // Quoted: docker-compose reads YAML 1.1, where 472:0 is a number.
     fs.writeFileSync(file, stringify({ version: "2.4", services, networks, volumes }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
     return file;
+}
+
+/**
+ * Containers run their image by id; the mocks give an image the id `sha256:<reference>`
+ * (tests/mocks.ts fakeImageId), so the reference is what follows.
+ */
+function imageRef(id: string): string {
+    const ref = id.replace(/^sha256:/, "");
+    if (/^[0-9a-f]{64}$/.test(ref)) throw new Error(`the recorded container names a real image id (${id}), not a reference the compose file can name`);
+    return ref;
 }
 
 /** Writes a `-files` container's uploads into `target` with its modes and owner; returns `target`. */

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { imageMirrorsFile } from "../config/imageMirrors";
 import { Harness, StackName } from "../tests/e2e/harness";
 import { RecordedResource, runProgram, toRuntimeConfig } from "../tests/mocks";
 import { runOk, runTimed, Timed } from "./proc";
@@ -36,10 +37,10 @@ export async function adeOk(h: Harness, args: string[], stack: StackName = "deve
     return result;
 }
 
-/** The resources the program registers for the copy's stack (its project name, ports and images), secrets faked. */
+/** The resources the program registers for the copy's stack (its project name, ports, and images after this machine's mirrors), secrets faked. */
 export async function recordStack(h: Harness, stack: StackName): Promise<RecordedResource[]> {
     const file = parse(fs.readFileSync(path.join(h.dir, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-    const { mocks } = await runProgram(stack, toRuntimeConfig(file.config), h.project);
+    const { mocks } = await runProgram(stack, toRuntimeConfig(file.config), h.project, undefined, imageMirrorsFile());
     return mocks.resources;
 }
 
