@@ -64,6 +64,7 @@ export function summaryMarkdown(report: Report, header: { date: string; runs: nu
     const ourFirst = cold("pulumi up start -> first service container started");
     const peerFirst = cold("compose up start -> first service container started");
     const delivery = cold("file delivery: one-shot -files container, create -> exit");
+    const tail = cold("traced run: every container healthy -> `pulumi up` exits");
     if (ours !== undefined && peer !== undefined && floor !== undefined && ourFirst !== undefined && peerFirst !== undefined) {
         lines.push(
             "",
@@ -71,6 +72,7 @@ export function summaryMarkdown(report: Report, header: { date: string; runs: nu
             "",
             `- docker-compose: ${figure(peer, "s")} to all healthy. Its first container starts ${figure(peerFirst, "s")} after the command; the floor, the slowest chain of health waits from container start to first healthy probe, is ${figure(floor, "s")} (${floor.note?.replace(/^docker events; /, "") ?? ""}).`,
             `- Pulumi: ${figure(ours, "s")}. Its first service container starts ${figure(ourFirst, "s")} after \`pulumi up\` (${ourFirst.note ?? ""}); the same chain then takes ${figure(ourFloor, "s")}.`,
+            tail === undefined ? "" : `- After every container was healthy, \`pulumi up\` ran ${figure(tail, "s")} more in the traced run: ${tail.note?.replace(/^1 run; /, "") ?? ""}.`,
             delivery === undefined
                 ? ""
                 : `- Files (config, secrets) reach each service through a one-shot container (${figure(delivery, "s")} each, median, create to exit), which runs before its service's container starts; compose bind-mounts the same files from the host.`,
