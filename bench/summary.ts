@@ -78,6 +78,8 @@ export function summaryMarkdown(report: Report, header: { date: string; runs: nu
                 : `- Files (config, secrets) reach each service through a one-shot container (${figure(delivery, "s")} each, median, create to exit), which runs before its service's container starts; compose bind-mounts the same files from the host.`,
         );
     }
+    const context = report.notes.filter((n) => /^(resource plugins|no-op up \/ preview|cold up: waits)/.test(n));
+    if (context.length > 0) lines.push("", ...context.map((n) => `- ${n}`));
     const failures = report.notes.filter((n) => n.startsWith("FAILED"));
     if (failures.length > 0) lines.push("", ...failures.map((f) => `- ${f}`));
     return lines.filter((l, i, all) => !(l === "" && all[i - 1] === "")).join("\n") + "\n";
