@@ -39,10 +39,11 @@ describe("benchmark timelines", () => {
         );
     });
 
-    it("derives waits from the engine's dependencies, through resources that are not long-running containers", () => {
-        const container = (name: string, wait: boolean, dependencies: string[]): StateResource => ({
+    it("derives waits from the engine's dependencies, through resources that are not long-running containers and through parents", () => {
+        const container = (name: string, wait: boolean, dependencies: string[], parent?: string): StateResource => ({
             urn: `urn:${name}`,
             type: "docker:index/container:Container",
+            parent,
             dependencies,
             inputs: { name, wait },
             outputs: { name },
@@ -50,15 +51,18 @@ describe("benchmark timelines", () => {
         const resources: StateResource[] = [
             container("p-postgres", true, ["urn:vol"]),
             { urn: "urn:vol", type: "docker:index/volume:Volume" },
-            container("p-api-files", false, ["urn:p-postgres", "urn:vol"]),
-            container("p-api", false, ["urn:p-api-files"]),
+            { urn: "urn:api", type: "ade:platform:ContainerService", dependencies: ["urn:p-postgres"] },
+            container("p-api-files", false, ["urn:vol"], "urn:api"),
+            container("p-api", false, ["urn:p-api-files"], "urn:api"),
             container("p-grafana", true, ["urn:p-api"]),
+            container("p-prometheus", true, ["urn:vol"]),
         ];
-        const edges = waitEdges(resources, ["p-api", "p-grafana", "p-postgres"]);
+        const edges = waitEdges(resources, ["p-api", "p-grafana", "p-postgres", "p-prometheus"]);
         expect(Object.fromEntries(edges)).to.deep.equal({
             "p-postgres": [],
             "p-api": [{ on: "p-postgres", healthy: true }],
             "p-grafana": [{ on: "p-api", healthy: false }],
+            "p-prometheus": [],
         });
     });
 

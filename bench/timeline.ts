@@ -92,6 +92,7 @@ export interface StateResource {
     readonly urn: string;
     readonly type: string;
     readonly custom?: boolean;
+    readonly parent?: string;
     readonly dependencies?: readonly string[];
     readonly inputs?: Record<string, unknown>;
     readonly outputs?: Record<string, unknown>;
@@ -103,9 +104,18 @@ export interface StateResource {
  * leads from it to the other's resource (through one-shot containers,
  * volumes, images...), and the wait is for health when the other's `wait` input
  * is set (the provider then finishes its step only once Docker reports healthy).
+ * A resource also waits for what its parents depend on (a component's
+ * `dependsOn` is recorded on the component; its children register after it).
  */
 export function waitEdges(resources: readonly StateResource[], names: readonly string[]): Map<string, WaitEdge[]> {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const dependenciesOf = (r: StateResource): string[] => {
+        const own = [...(r.dependencies ?? [])];
+        for (let parent = r.parent === undefined ? undefined : byUrn.get(r.parent); parent !== undefined; parent = parent.parent === undefined ? undefined : byUrn.get(parent.parent)) {
+            own.push(...(parent.dependencies ?? []));
+        }
+        return own;
+    };
     const containerName = (r: StateResource) => (r.type === "docker:index/container:Container" ? stateName(r) : undefined);
     const edges = new Map<string, WaitEdge[]>();
     for (const r of resources) {
@@ -113,7 +123,7 @@ export function waitEdges(resources: readonly StateResource[], names: readonly s
         if (name === undefined || !names.includes(name)) continue;
         const found = new Map<string, WaitEdge>();
         const seen = new Set<string>();
-        const stack = [...(r.dependencies ?? [])];
+        const stack = dependenciesOf(r);
         while (stack.length > 0) {
             const urn = stack.pop() as string;
             if (seen.has(urn)) continue;
@@ -125,7 +135,7 @@ export function waitEdges(resources: readonly StateResource[], names: readonly s
                 found.set(depName, { on: depName, healthy: dep.inputs?.["wait"] === true });
                 continue; // what it waits for is that container's own business
             }
-            stack.push(...(dep.dependencies ?? []));
+            stack.push(...dependenciesOf(dep));
         }
         edges.set(name, [...found.values()].sort((a, b) => a.on.localeCompare(b.on)));
     }
