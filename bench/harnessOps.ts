@@ -37,10 +37,25 @@ export async function adeOk(h: Harness, args: string[], stack: StackName = "deve
     return result;
 }
 
+/**
+ * This machine's image mirrors, as the bench found them when it started: mocked
+ * evaluations set ADE_IMAGE_MIRRORS in this process, which every child (pulumi, ade) inherits.
+ */
+export const MACHINE_IMAGE_MIRRORS = imageMirrorsFile();
+
+/** Runs `fn`, then gives this process (and its children) this machine's image mirrors back. */
+export async function keepingImageMirrors<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+        return await fn();
+    } finally {
+        process.env["ADE_IMAGE_MIRRORS"] = MACHINE_IMAGE_MIRRORS;
+    }
+}
+
 /** The resources the program registers for the copy's stack (its project name, ports, and images after this machine's mirrors), secrets faked. */
 export async function recordStack(h: Harness, stack: StackName): Promise<RecordedResource[]> {
     const file = parse(fs.readFileSync(path.join(h.dir, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-    const { mocks } = await runProgram(stack, toRuntimeConfig(file.config), h.project, undefined, imageMirrorsFile());
+    const { mocks } = await keepingImageMirrors(() => runProgram(stack, toRuntimeConfig(file.config), h.project, undefined, MACHINE_IMAGE_MIRRORS));
     return mocks.resources;
 }
 

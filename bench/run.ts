@@ -12,7 +12,7 @@ import * as path from "path";
 import * as os from "os";
 import { Harness, missingPlugins, StackName } from "../tests/e2e/harness";
 import { coldUp } from "./coldUp";
-import { adeOk, up } from "./harnessOps";
+import { adeOk, keepingImageMirrors, up } from "./harnessOps";
 import { noOp } from "./noop";
 import { standinDescription } from "./plugins";
 import { sleep } from "./proc";
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
             report.notes.push(`FAILED section ${name}: ${message.split("\n")[0] ?? ""}`);
         }
     };
-    await section("scale", () => programScale(report));
+    await section("scale", () => keepingImageMirrors(() => programScale(report)));
     if (["cold", "noop", "update", "releases"].some(selected)) {
         const missing = missingPlugins();
         if (missing !== undefined) throw new Error(`the Docker-backed figures need the docker and command resource plugins, which are missing:\n${missing}`);
