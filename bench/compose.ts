@@ -42,10 +42,12 @@ export function writeComposeProject(resources: readonly RecordedResource[], edge
 
     for (const c of containers.filter((c) => c["mustRun"] !== false)) {
         const name = String(c["name"]);
-        const serviceVolumes = ((c["volumes"] as { volumeName: string; containerPath: string; readOnly?: boolean }[] | undefined) ?? []).map((v) => {
-            const files = deliverers.get(v.volumeName);
-            if (files !== undefined) return `${stageFiles(files, path.join(dir, v.volumeName))}:${v.containerPath}:ro`;
-            return `${v.volumeName}:${v.containerPath}${v.readOnly === true ? ":ro" : ""}`;
+        const serviceVolumes = ((c["volumes"] as { volumeName?: string; hostPath?: string; containerPath: string; readOnly?: boolean }[] | undefined) ?? []).map((v) => {
+            if (v.hostPath !== undefined) return `${v.hostPath}:${v.containerPath}${v.readOnly === true ? ":ro" : ""}`;
+            const volume = v.volumeName ?? "";
+            const files = deliverers.get(volume);
+            if (files !== undefined) return `${stageFiles(files, path.join(dir, volume))}:${v.containerPath}:ro`;
+            return `${volume}:${v.containerPath}${v.readOnly === true ? ":ro" : ""}`;
         });
         const hc = c["healthcheck"] as { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
         const nets = c["networksAdvanced"] as { name: string; aliases: string[] }[];
@@ -77,6 +79,10 @@ export function writeComposeProject(resources: readonly RecordedResource[], edge
         (service as Record<string, unknown>)["depends_on"] = Object.fromEntries(waits.map((w) => [w.on, { condition: w.healthy ? "service_healthy" : "service_started" }]));
     }
     const file = path.join(dir, "docker-compose.yml");
+    // docker-compose interpolates $VARIABLES in every value; Docker gets the program's values as they are.
+    const literal = (value: unknown): unknown =>
+        typeof value === "string" ? value.replace(/\$/g, "$$$$") : Array.isArray(value) ? value.map(literal) : value !== null && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literal(v)])) : value;
+    for (const name of Object.keys(services)) services[name] = literal(services[name]);
     // Quoted: docker-compose reads YAML 1.1, where 472:0 is a number.
     fs.writeFileSync(file, stringify({ version: "2.4", services, networks, volumes }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
     return file;
