@@ -5,7 +5,9 @@
 #   ADE_BENCH_RUNS=3          runs per figure (default 3)
 #   ADE_BENCH_ONLY=cold,noop  only these sections (scale, cold, noop, update, releases, suites)
 #   ADE_BENCH_E2E=0           time the unit tests but not the end-to-end suite
-#   ADE_BENCH_OUT=file        write the results there instead of bench/RESULTS.md
+#   ADE_BENCH_OUT=file        write the results there instead of bench/RESULTS.md (and the summary
+#                             beside it); only a whole run to bench/RESULTS.md rewrites bench/SUMMARY.md
+#                             and the README's Performance block
 set -Eeuo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

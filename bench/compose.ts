@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { RecordedResource, unwrapSecret } from "../tests/mocks";
+import { WaitEdge } from "./timeline";
 
 type Inputs = Record<string, unknown>;
 
@@ -20,8 +21,10 @@ interface Upload {
 /**
  * Writes the compose file and the services' files (what the one-shot
  * `-files` containers deliver) under `dir`; returns the compose file's path.
+ * `edges` are the waits between containers the engine recorded for the program
+ * (timeline.ts waitEdges): compose waits exactly where the program does.
  */
-export function writeComposeProject(resources: readonly RecordedResource[], dir: string): string {
+export function writeComposeProject(resources: readonly RecordedResource[], edges: ReadonlyMap<string, readonly WaitEdge[]>, dir: string): string {
     const containers = resources.filter((r) => r.type === "docker:index/container:Container").map((r) => r.inputs);
     const deliverers = new Map(containers.filter((c) => c["mustRun"] === false).map((c) => [String(c["name"]), c]));
     const services: Record<string, unknown> = {};
@@ -39,16 +42,18 @@ export function writeComposeProject(resources: readonly RecordedResource[], dir:
 
     for (const c of containers.filter((c) => c["mustRun"] !== false)) {
         const name = String(c["name"]);
-        const serviceVolumes = ((c["volumes"] as { volumeName: string; containerPath: string; readOnly?: boolean }[] | undefined) ?? []).map((v) => {
-            const files = deliverers.get(v.volumeName);
-            if (files !== undefined) return `${stageFiles(files, path.join(dir, v.volumeName))}:${v.containerPath}:ro`;
-            return `${v.volumeName}:${v.containerPath}${v.readOnly === true ? ":ro" : ""}`;
+        const serviceVolumes = ((c["volumes"] as { volumeName?: string; hostPath?: string; containerPath: string; readOnly?: boolean }[] | undefined) ?? []).map((v) => {
+            if (v.hostPath !== undefined) return `${v.hostPath}:${v.containerPath}${v.readOnly === true ? ":ro" : ""}`;
+            const volume = v.volumeName ?? "";
+            const files = deliverers.get(volume);
+            if (files !== undefined) return `${stageFiles(files, path.join(dir, volume))}:${v.containerPath}:ro`;
+            return `${volume}:${v.containerPath}${v.readOnly === true ? ":ro" : ""}`;
         });
         const hc = c["healthcheck"] as { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
         const nets = c["networksAdvanced"] as { name: string; aliases: string[] }[];
         services[name] = {
             container_name: name,
-            image: c["image"],
+            image: imageRef(String(c["image"])),
             ...(c["command"] === undefined ? {} : { command: c["command"] }),
             environment: c["envs"] ?? [],
             ports: ((c["ports"] as { internal: number; external: number; ip: string }[] | undefined) ?? []).map((p) => `${p.ip}:${p.external}:${p.internal}`),
@@ -67,17 +72,30 @@ export function writeComposeProject(resources: readonly RecordedResource[], dir:
             ...(c["cpus"] === undefined ? {} : { cpus: Number(c["cpus"]) }),
         };
     }
-    // The program's ordering: the application waits for a healthy database.
+    // The program's ordering, as the engine recorded it: the same waits, no others.
     for (const [name, service] of Object.entries(services)) {
-        const db = Object.keys(services).find((n) => n.endsWith("-postgres"));
-        if (db !== undefined && name !== db && JSON.stringify(service).includes("DATABASE_HOST")) {
-            (service as Record<string, unknown>)["depends_on"] = { [db]: { condition: "service_healthy" } };
-        }
+        const waits = edges.get(name) ?? [];
+        if (waits.length === 0) continue;
+        (service as Record<string, unknown>)["depends_on"] = Object.fromEntries(waits.map((w) => [w.on, { condition: w.healthy ? "service_healthy" : "service_started" }]));
     }
     const file = path.join(dir, "docker-compose.yml");
+    // docker-compose interpolates $VARIABLES in every value; Docker gets the program's values as they are.
+    const literal = (value: unknown): unknown =>
+        typeof value === "string" ? value.replace(/\$/g, "$$$$") : Array.isArray(value) ? value.map(literal) : value !== null && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literal(v)])) : value;
+    for (const name of Object.keys(services)) services[name] = literal(services[name]);
     // Quoted: docker-compose reads YAML 1.1, where 472:0 is a number.
     fs.writeFileSync(file, stringify({ version: "2.4", services, networks, volumes }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
     return file;
+}
+
+/**
+ * Containers run their image by id; the mocks give an image the id `sha256:<reference>`
+ * (tests/mocks.ts fakeImageId), so the reference is what follows.
+ */
+function imageRef(id: string): string {
+    const ref = id.replace(/^sha256:/, "");
+    if (/^[0-9a-f]{64}$/.test(ref)) throw new Error(`the recorded container names a real image id (${id}), not a reference the compose file can name`);
+    return ref;
 }
 
 /** Writes a `-files` container's uploads into `target` with its modes and owner; returns `target`. */

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { imageMirrorsFile } from "../config/imageMirrors";
 import { Harness, StackName } from "../tests/e2e/harness";
 import { RecordedResource, runProgram, toRuntimeConfig } from "../tests/mocks";
 import { runOk, runTimed, Timed } from "./proc";
@@ -23,23 +24,38 @@ export function destroy(h: Harness, stack: StackName): Promise<Timed> {
 }
 
 /** The copy's own `ade`, as a user runs it in CI mode (plain progress lines); the exit status is the caller's to check. */
-export function ade(h: Harness, args: string[]): Promise<Timed> {
+export function ade(h: Harness, args: string[], stack: StackName = "development"): Promise<Timed> {
     return runTimed(process.execPath, [path.join(h.dir, "bin", "ade.js"), ...args], {
         cwd: h.dir,
-        env: { ...h.env("development"), ADE_PROJECT_DIR: h.dir, CI: "true" },
+        env: { ...h.env(stack), ADE_PROJECT_DIR: h.dir, CI: "true" },
     });
 }
 
-export async function adeOk(h: Harness, args: string[]): Promise<Timed> {
-    const result = await ade(h, args);
+export async function adeOk(h: Harness, args: string[], stack: StackName = "development"): Promise<Timed> {
+    const result = await ade(h, args, stack);
     if (result.status !== 0) throw new Error(`ade ${args.join(" ")} exited ${result.status}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
     return result;
 }
 
-/** The resources the program registers for the copy's stack (its project name, ports and images), secrets faked. */
+/**
+ * This machine's image mirrors, as the bench found them when it started: mocked
+ * evaluations set ADE_IMAGE_MIRRORS in this process, which every child (pulumi, ade) inherits.
+ */
+export const MACHINE_IMAGE_MIRRORS = imageMirrorsFile();
+
+/** Runs `fn`, then gives this process (and its children) this machine's image mirrors back. */
+export async function keepingImageMirrors<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+        return await fn();
+    } finally {
+        process.env["ADE_IMAGE_MIRRORS"] = MACHINE_IMAGE_MIRRORS;
+    }
+}
+
+/** The resources the program registers for the copy's stack (its project name, ports, and images after this machine's mirrors), secrets faked. */
 export async function recordStack(h: Harness, stack: StackName): Promise<RecordedResource[]> {
     const file = parse(fs.readFileSync(path.join(h.dir, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-    const { mocks } = await runProgram(stack, toRuntimeConfig(file.config), h.project);
+    const { mocks } = await keepingImageMirrors(() => runProgram(stack, toRuntimeConfig(file.config), h.project, undefined, MACHINE_IMAGE_MIRRORS));
     return mocks.resources;
 }
 

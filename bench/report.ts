@@ -17,6 +17,13 @@ export interface Row {
 export class Report {
     public readonly rows: Row[] = [];
     public readonly notes: string[] = [];
+    /** Sections of their own after the table (timelines), each a title and Markdown lines. */
+    public readonly sections: { readonly title: string; readonly lines: readonly string[] }[] = [];
+
+    /** The row named so, if it was recorded with samples. */
+    find(section: string, name: string): Row | undefined {
+        return this.rows.find((r) => r.section === section && r.name === name && r.summary !== undefined);
+    }
 
     record(section: string, name: string, samples: number[] | undefined, options: { unit?: Unit; note?: string } = {}): void {
         const row: Row = { section, name, unit: options.unit ?? "s", summary: samples === undefined || samples.length === 0 ? undefined : summarize(samples), note: options.note };
@@ -51,6 +58,7 @@ export class Report {
                     `| ${r.section} | ${r.name} | ${r.unit} | ${cell(r.summary?.min, r.unit)} | ${cell(r.summary?.median, r.unit)} | ${cell(r.summary?.max, r.unit)} | ${r.note ?? ""} |`,
             ),
             "",
+            ...this.sections.flatMap((s) => [`## ${s.title}`, "", ...s.lines, ""]),
         ];
         fs.writeFileSync(file, lines.join("\n"));
         process.stdout.write(`[bench] wrote ${file}\n`);

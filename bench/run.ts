@@ -9,20 +9,29 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Harness, missingPlugins, STACKS } from "../tests/e2e/harness";
+import * as os from "os";
+import { Harness, missingPlugins, StackName } from "../tests/e2e/harness";
 import { coldUp } from "./coldUp";
-import { up } from "./harnessOps";
+import { adeOk, keepingImageMirrors, up } from "./harnessOps";
 import { noOp } from "./noop";
+import { standinDescription } from "./plugins";
 import { sleep } from "./proc";
 import { releases } from "./releases";
 import { Report } from "./report";
 import { evaluate } from "./scale";
+import { summaryMarkdown, writeSummary } from "./summary";
 import { suites } from "./suites";
 import { timeRuns } from "./stats";
 import { versionUpdate } from "./update";
 import { SOURCE_ROOT } from "../core/paths";
 
 const PORT_BASE = 3;
+/**
+ * The stacks whose no-op up and preview are measured. Testing runs on the containers runtime here
+ * (committed: swarm). Production is left out: its rules require 2 replicas of the public service,
+ * which only the swarm runtime runs, and the bench never starts a swarm on the shared engine.
+ */
+const NOOP_STACKS: readonly StackName[] = ["development", "testing"];
 const RUNS = Number(process.env["ADE_BENCH_RUNS"] ?? 3);
 const ONLY = (process.env["ADE_BENCH_ONLY"] ?? "").split(",").filter(Boolean);
 const selected = (section: string) => ONLY.length === 0 || ONLY.includes(section);
@@ -82,18 +91,14 @@ async function main(): Promise<void> {
             report.notes.push(`FAILED section ${name}: ${message.split("\n")[0] ?? ""}`);
         }
     };
-    await section("scale", () => programScale(report));
+    await section("scale", () => keepingImageMirrors(() => programScale(report)));
     if (["cold", "noop", "update", "releases"].some(selected)) {
         const missing = missingPlugins();
         if (missing !== undefined) throw new Error(`the Docker-backed figures need the docker and command resource plugins, which are missing:\n${missing}`);
-        // Where the real plugins cannot be built, whatever runs in their place is a stand-in (however env.sh installed it).
-        const marker = (variable: string, file = "") => {
-            const value = process.env[variable];
-            return value !== undefined && value !== "" && fs.existsSync(path.join(value, file));
-        };
-        if (marker("ADE_STANDIN_DIR", "STANDIN") || marker("ADE_TOOLCHAIN_STANDIN") || marker("ADE_TOOLCHAIN_UNAVAILABLE")) {
-            report.notes.push("resource plugins: the real docker 5.0.0 / command 1.2.1 plugins cannot be built on this machine, so the Pulumi figures use this project's STAND-IN plugins (tools/standin-providers: TypeScript on Pulumi's Node provider SDK, driving the docker CLI) under the real engine");
-            process.stdout.write("[bench] NOTE: the Pulumi figures run the real engine with this project's STAND-IN docker/command plugins\n");
+        const standins = standinDescription();
+        if (standins !== undefined) {
+            report.notes.push(standins);
+            process.stdout.write("[bench] NOTE: the Pulumi figures run the real engine with the toolchain's STAND-IN docker/command plugins\n");
         }
     }
     await section("cold", async () => {
@@ -102,10 +107,21 @@ async function main(): Promise<void> {
     });
     if (selected("noop") || selected("update")) {
         await withHarness("benchstacks", PORT_BASE, async (h) => {
-            for (const stack of STACKS) h.initStack(stack);
-            // Base 5 puts production's Grafana on 53000, where the containers suite publishes its own.
-            h.setConfig("production", "monitoring.grafana.hostPort", "53300");
-            await section("noop", () => noOp(h, RUNS, report));
+            h.initStack("development");
+            h.initStack("testing");
+            // Testing runs a release (it never builds): made once from development and promoted, as a user does.
+            fs.writeFileSync(path.join(h.dir, "VERSION"), "0.1.0\n");
+            h.setConfig("testing", "runtime", "containers");
+            h.setConfig("testing", "services.api.replicas", "1");
+            report.notes.push(
+                "no-op up / preview: development, and testing on the containers runtime (committed: swarm) running release 0.2.0 made with `ade release` and `ade promote development testing`; production is not measured: its rules require 2 replicas of the public service, which only the swarm runtime runs, and the bench never starts a swarm on the shared engine",
+            );
+            report.notes.push("version update: `pulumi config set version` + `pulumi up --yes --skip-preview` of development (containers runtime), which rebuilds the application image and replaces its container");
+            await section("noop", async () => {
+                await adeOk(h, ["release", "minor", "Bench release", "--no-git"]);
+                await adeOk(h, ["promote", "development", "testing", "--yes"], "testing");
+                await noOp(h, NOOP_STACKS, RUNS, report);
+            });
             await section("update", async () => {
                 if (!selected("noop")) await up(h, "development");
                 await versionUpdate(h, RUNS, report);
@@ -117,7 +133,16 @@ async function main(): Promise<void> {
         await waitForQuiet();
         await suites(RUNS, report, { e2e: process.env["ADE_BENCH_E2E"] !== "0" });
     });
-    report.write(process.env["ADE_BENCH_OUT"] ?? path.join(SOURCE_ROOT, "bench", "RESULTS.md"), { runs: RUNS, started, seconds: (Date.now() - started.getTime()) / 1000 });
+    const out = process.env["ADE_BENCH_OUT"] ?? path.join(SOURCE_ROOT, "bench", "RESULTS.md");
+    report.write(out, { runs: RUNS, started, seconds: (Date.now() - started.getTime()) / 1000 });
+    // The README shows only a whole run's figures: a partial or redirected run writes its summary beside its results.
+    const whole = ONLY.length === 0 && process.env["ADE_BENCH_OUT"] === undefined;
+    const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? "?"}`;
+    writeSummary(
+        path.join(path.dirname(out), whole ? "SUMMARY.md" : `${path.basename(out, ".md")}.SUMMARY.md`),
+        whole ? path.join(SOURCE_ROOT, "README.md") : undefined,
+        summaryMarkdown(report, { date: started.toISOString(), runs: RUNS, machine, stacks: NOOP_STACKS }),
+    );
     if (failures.length > 0) throw new Error(`sections failed: ${failures.join(", ")} (see above and bench/RESULTS.md)`);
 }
 

@@ -125,7 +125,8 @@ export class Monitoring extends pulumi.ComponentResource {
                 labels: { ...args.labels, "ade.service": "prometheus" },
                 logging: args.logging,
             },
-            { parent: this, dependsOn: [alertmanager.resource] },
+            // No wait for Alertmanager: Prometheus retries a notification it cannot deliver yet.
+            { parent: this },
         );
 
         const grafanaData = new docker.Volume(`${name}-grafana-data`, { name: `${args.prefix}-grafana-data`, labels: labelList }, { parent: this, deleteBeforeReplace: true });
@@ -165,7 +166,8 @@ export class Monitoring extends pulumi.ComponentResource {
                 labels: { ...args.labels, "ade.service": "grafana" },
                 logging: args.logging,
             },
-            { parent: this, dependsOn: [prometheus.resource] },
+            // No wait for Prometheus: Grafana reads its provisioned datasource without reaching it.
+            { parent: this },
         );
 
         this.prometheusUrl = pulumi.output(`http://127.0.0.1:${args.prometheus.hostPort}`);

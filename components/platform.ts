@@ -128,7 +128,8 @@ export class Platform extends pulumi.ComponentResource {
                 hardened,
                 ...defaults,
             },
-            { parent: this, dependsOn: [database] },
+            // No wait for the database: the PostgreSQL exporter reports it down (pg_up 0) until it answers.
+            { parent: this },
         );
 
         const monitoring = new Monitoring(

@@ -26,6 +26,24 @@ export interface SwarmServiceArgs extends WorkloadSpec {
     readonly secretSalt: string;
 }
 
+/** Secret hashes of this run, by a digest of salt and value: many services name the same secret. */
+const secretHashes = new Map<string, string>();
+
+/**
+ * A slow, salted hash of a secret for its object's name: the name shows that the value changed,
+ * never what it is. Slow on purpose (scrypt, tens of milliseconds), so each salt and value is
+ * hashed once per run, not once per service that mounts it.
+ */
+function secretHash(value: string, salt: string): string {
+    const key = createHash("sha256").update(salt).update("\0").update(value).digest("hex");
+    let hash = secretHashes.get(key);
+    if (hash === undefined) {
+        hash = scryptSync(value, salt, 16).toString("hex").slice(0, 12);
+        secretHashes.set(key, hash);
+    }
+    return hash;
+}
+
 /**
  * The swarm runtime's service: a replicated Swarm service found through DNS
  * (dnsrr, no virtual IP), updated task by task start-first (stateful services
@@ -57,8 +75,7 @@ export class SwarmService extends pulumi.ComponentResource {
         });
         const secrets = Object.entries(args.secretFiles ?? {}).map(([file, value]) => {
             const slug = slugOf(file);
-            // A slow, salted hash: the name shows that the value changed, never what it is.
-            const hash = pulumi.unsecret(pulumi.output(value).apply((v) => scryptSync(v, `${args.secretSalt}:${slug}`, 16).toString("hex").slice(0, 12)));
+            const hash = pulumi.unsecret(pulumi.output(value).apply((v) => secretHash(v, `${args.secretSalt}:${slug}`)));
             const secret = new docker.Secret(
                 `${name}-secret-${slug}`,
                 { name: objectName(args.serviceName, slug, hash), data: pulumi.secret(pulumi.output(value).apply(base64)), labels: objectLabels },
