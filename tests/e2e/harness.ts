@@ -98,6 +98,8 @@ export class Harness {
         this.releaseLock = await suiteLock(this.project);
         this.prepared = true;
         await this.phase("prepare project copy", () => {
+            // A run killed before its clean-up leaves its images: a test of "no such image" must not find them.
+            removeProjectImages(this.project);
             for (const entry of [...projectEntries(), ...(this.options.extraEntries ?? [])]) {
                 fs.cpSync(path.join(REPO, entry), path.join(this.dir, entry), {
                     recursive: true,
@@ -287,6 +289,7 @@ export class Harness {
                 }
             }
             removeDockerObjects(this.dockerObjects());
+            removeProjectImages(this.project);
             fs.rmSync(this.dir, { recursive: true, force: true });
         });
         this.releaseLock?.();
@@ -447,6 +450,14 @@ export interface DockerObjects {
 }
 
 /** Containers (running or not), networks and volumes whose name starts with `prefix`. */
+/** Removes the images the project's copies built or pulled (`<project>/...`, `<registry>/<project>/...`). */
+export function removeProjectImages(project: string): void {
+    const mine = docker(["images", "--format", "{{.Repository}}:{{.Tag}}"])
+        .split("\n")
+        .filter((ref) => ref.startsWith(`${project}/`) || ref.includes(`/${project}/`));
+    if (mine.length > 0) docker(["image", "rm", "--force", ...mine]);
+}
+
 export function dockerObjects(prefix: string): DockerObjects {
     const list = (args: string[]) =>
         docker(args)

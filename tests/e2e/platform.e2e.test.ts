@@ -142,6 +142,8 @@ describe("platform end to end", function () {
         expect(promote.status, `${promote.stdout}\n${promote.stderr}`).to.equal(0);
         expect(promote.stdout).to.match(/release 0\.2\.0 runs the images it was built with: api ade-e2e-platform\/api:0\.2\.0\n/);
         await h.phase("up testing (release 0.2.0)", () => h.up("testing"));
+        // The release moved development to 0.2.0 too: it runs that version from source.
+        await h.phase("up development (0.2.0)", () => h.up("development"));
         expect((await getJson(`http://127.0.0.1:${apiPort("testing")}/health`)).body).to.include({ status: "ok", version: "0.2.0" });
         const released = docker(["image", "inspect", "--format", "{{.Id}}", `${h.project}/api:0.2.0`]);
         expect(docker(["inspect", "--format", "{{.Image}}", `${h.project}-testing-api`])).to.equal(released);
