@@ -14,6 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse, parseDocument } from "yaml";
 import { SOURCE_ROOT } from "../../core/paths";
+import { projectEntries } from "./harness";
 
 export const REPO = SOURCE_ROOT;
 export const PASSPHRASES: Record<string, string> = {
@@ -37,8 +38,6 @@ export interface CliResult {
     readonly stderr: string;
 }
 
-/** What the program needs besides Pulumi.yaml and the stack files: its sources and bin/ (Pulumi.yaml runs bin/program.js, which builds dist/). */
-const PROGRAM_ENTRIES = ["index.ts", "tsconfig.json", "package.json", "core", "config", "stacks", "monitoring", "release", "promotion", "components", "bin"];
 
 export class CliProjects {
     private pulumiHome = "";
@@ -71,7 +70,8 @@ export class CliProjects {
             fs.writeFileSync(stackPath({ dir, stateDir }, stack), text.replace(/^ {2}ade:/gm, `  ${this.project}:`));
         }
         if (options.program === true) {
-            for (const entry of PROGRAM_ENTRIES) {
+            // The program's sources and bin/ (Pulumi.yaml runs bin/program.js, which builds dist/), as the harness copies them.
+            for (const entry of projectEntries().filter((e) => e !== "Pulumi.yaml")) {
                 fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true, filter: (src) => !/(^|[/\\])(node_modules|dist)([/\\]|$)/.test(path.relative(REPO, src)) });
             }
             fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));

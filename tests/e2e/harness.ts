@@ -33,7 +33,7 @@ const NOT_PROGRAM = new Set(["tests", "bench", "docs", "scripts", "toolchain", "
  * Every top-level folder with TypeScript in it is part of the program (and `bin`, `app`):
  * derived, so a new folder of modules is never left out of the copies.
  */
-function projectEntries(): string[] {
+export function projectEntries(): string[] {
     const folders = fs
         .readdirSync(REPO, { withFileTypes: true })
         .filter((entry) => entry.isDirectory() && !entry.name.startsWith(".") && !NOT_PROGRAM.has(entry.name))
