@@ -452,10 +452,13 @@ export interface DockerObjects {
 /** Containers (running or not), networks and volumes whose name starts with `prefix`. */
 /** Removes the images the project's copies built or pulled (`<project>/...`, `<registry>/<project>/...`). */
 export function removeProjectImages(project: string): void {
-    const mine = docker(["images", "--format", "{{.Repository}}:{{.Tag}}"])
+    // An image without a tag (`<none>`, no reference Docker takes back) goes by its digest, or its id when it has none.
+    const mine = docker(["images", "--format", "{{.Repository}} {{.Tag}} {{.Digest}} {{.ID}}"])
         .split("\n")
-        .filter((ref) => ref.startsWith(`${project}/`) || ref.includes(`/${project}/`));
-    if (mine.length > 0) docker(["image", "rm", "--force", ...mine]);
+        .map((line) => line.split(" "))
+        .filter(([repository = ""]) => repository.startsWith(`${project}/`) || repository.includes(`/${project}/`))
+        .map(([repository, tag, digest = "", id = ""]) => (tag !== "<none>" ? `${repository}:${tag}` : /^sha256:/.test(digest) ? `${repository}@${digest}` : id));
+    if (mine.length > 0) docker(["image", "rm", "--force", ...new Set(mine)]);
 }
 
 export function dockerObjects(prefix: string): DockerObjects {

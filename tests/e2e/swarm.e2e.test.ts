@@ -97,9 +97,13 @@ describe("testing and production on Docker Swarm, two nodes", function () {
     });
 
     after(async () => {
-        h.removeSwarmObjects();
-        await h.cleanUp();
-        swarm?.teardown();
+        try {
+            h.removeSwarmObjects();
+            await h.cleanUp();
+        } finally {
+            // Whatever failed above, the engine leaves the swarm and loses the worker.
+            swarm?.teardown();
+        }
         h.printTimings();
         const state = docker(["info", "--format", "{{.Swarm.LocalNodeState}}"]);
         if (state !== "inactive") throw new Error(`the engine is still in a swarm (${state}) after the suite`);
