@@ -5,7 +5,7 @@ import * as path from "path";
 import { docker, pluginsAreStandins, skipWithoutPlugins } from "./harness";
 import { EXPECTATIONS, Expectation } from "./fidelity.expectations";
 import { BASE, changes, ChangeSettings, invoke, missing, readBack, tagged } from "./fidelity.programs";
-import { FidelityWorkspace, Plan, PREFIX, ScenarioStack } from "./fidelity.workspace";
+import { expectFailure, FidelityWorkspace, Plan, PREFIX, ScenarioStack } from "./fidelity.workspace";
 
 /**
  * Checks the docker and command plugins installed here against what the real
@@ -45,16 +45,6 @@ describe("plugin fidelity: the installed docker/command plugins behave as the re
             for (const [key, value] of Object.entries(values)) expect(outputs[name]?.[key] ?? null, `${name}.${key}: ${e.behaviour}\n      source: ${e.source}`).to.deep.equal(value);
         }
         return outputs;
-    }
-
-    async function expectFailure(run: () => Promise<unknown>, e: Expectation): Promise<Error & { plan?: Plan }> {
-        try {
-            await run();
-        } catch (error) {
-            expect(String(error), `${e.behaviour}\n      source: ${e.source}`).to.match(e.error ?? /./);
-            return error as Error & { plan?: Plan };
-        }
-        throw new Error(`expected a failure: ${e.behaviour}`);
     }
 
     const inspect = (name: string, format: string) => docker(["inspect", "--format", format, name]);

@@ -9,13 +9,25 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { dockerObjects, installPlugins, removeDockerObjects } from "./harness";
-import { DiffKind, Op, PlanStep } from "./fidelity.expectations";
+import { expect } from "chai";
+import { DiffKind, Expectation, Op, PlanStep } from "./fidelity.expectations";
 
 /** Every Docker object the suite makes is named with this prefix. */
 export const PREFIX = "ade-fid";
 
 /** What the engine planned for one resource: its operation and the changed top-level properties. */
 export type Plan = Record<string, PlanStep>;
+
+/** Runs what the expectation says must fail; checks the error against it and returns the error (with the plan, when an up failed). */
+export async function expectFailure(run: () => Promise<unknown>, e: Expectation): Promise<Error & { plan?: Plan }> {
+    try {
+        await run();
+    } catch (error) {
+        expect(String(error), `${e.behaviour}\n      source: ${e.source}`).to.match(e.error ?? /./);
+        return error as Error & { plan?: Plan };
+    }
+    throw new Error(`expected a failure: ${e.behaviour}`);
+}
 
 export class FidelityWorkspace {
     readonly dir: string;

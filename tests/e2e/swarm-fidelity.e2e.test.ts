@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { docker, eventually, pluginsAreStandins, skipWithoutPlugins } from "./harness";
 import { Expectation } from "./fidelity.expectations";
 import { BASE } from "./fidelity.programs";
-import { FidelityWorkspace, Plan, ScenarioStack } from "./fidelity.workspace";
+import { expectFailure, FidelityWorkspace, Plan, ScenarioStack } from "./fidelity.workspace";
 import { SWARM_EXPECTATIONS as E } from "./swarm.expectations";
 import { appImage, convergence, defaultProviderSecret, drift, networkByName, pinned, service, ServiceSettings, stopping, SWARM_PREFIX } from "./swarm.programs";
 import { SwarmEngine } from "./swarm.engine";
@@ -46,16 +46,6 @@ describe("Swarm fidelity: the installed docker plugin's Swarm resources behave a
 
     function expectPlan(actual: Plan, e: Expectation): void {
         expect(actual, `${e.behaviour}\n      source: ${e.source}`).to.deep.equal(e.plan);
-    }
-
-    async function expectFailure(run: () => Promise<unknown>, e: Expectation): Promise<Error & { plan?: Plan }> {
-        try {
-            await run();
-        } catch (error) {
-            expect(String(error), `${e.behaviour}\n      source: ${e.source}`).to.match(e.error ?? /./);
-            return error as Error & { plan?: Plan };
-        }
-        throw new Error(`expected a failure: ${e.behaviour}`);
     }
 
     /** "<image> <state>" of each task of the service that should run, in the Swarm. */
