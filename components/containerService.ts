@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { dockerLabels, FILES_DIR, logOptions, WorkloadSpec } from "./workload";
+import { dockerLabels, FILES_DIR, labelsAcrossReleases, logOptions, WorkloadSpec } from "./workload";
 
 /** Docker healthcheck timing: short intervals, so waiting for healthy costs about a second, not five. */
 const HEALTHCHECK_DEFAULTS = { intervalSeconds: 1, timeoutSeconds: 3, retries: 3, startPeriodSeconds: 20 };
@@ -139,7 +139,7 @@ export class ContainerService extends pulumi.ComponentResource {
         const owner = args.filesOwner ?? args.user ?? "0:0";
         // The stack's labels and the service, not the version: a new version must not replace the volume
         // (a delete-first replacement that would take the running service down before anything new is ready).
-        const labels = dockerLabels(Object.fromEntries(Object.entries(args.labels).filter(([label]) => label !== "ade.version")));
+        const labels = labelsAcrossReleases(args.labels);
         const volume = new docker.Volume(
             `${name}-files`,
             { name: pulumi.interpolate`${args.containerName}-files`, labels },

@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash, scryptSync } from "crypto";
 import * as path from "path";
-import { dockerLabels, logOptions, WorkloadSpec } from "./workload";
+import { dockerLabels, labelsAcrossReleases, logOptions, WorkloadSpec } from "./workload";
 import { goDuration } from "./containerService";
 
 /** A duration as the provider reads Swarm's back (Go's, without zero trailing units: `1m`, not `1m0s`). */
@@ -62,7 +62,7 @@ export class SwarmService extends pulumi.ComponentResource {
         const labels = dockerLabels(args.labels);
         // Secrets and configs are immutable and named by their content: a label that changes with the release
         // (ade.version) would replace one under the same name, which Docker refuses.
-        const objectLabels = dockerLabels(Object.fromEntries(Object.entries(args.labels).filter(([label]) => label !== "ade.version")));
+        const objectLabels = labelsAcrossReleases(args.labels);
         const configs = Object.entries(args.files ?? {}).map(([file, content]) => {
             const slug = slugOf(file);
             const hash = pulumi.output(content).apply((c) => createHash("sha256").update(c).digest("hex").slice(0, 12));

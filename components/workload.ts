@@ -110,6 +110,14 @@ export function dockerLabels(labels: Record<string, pulumi.Input<string>>): { la
     return Object.entries(labels).map(([label, value]) => ({ label, value }));
 }
 
+/**
+ * Labels for what must outlive a release (a files volume, an immutable Swarm secret or config):
+ * the stack's and the service's, not the version, whose change would replace the object.
+ */
+export function labelsAcrossReleases(labels: Record<string, pulumi.Input<string>>): { label: string; value: pulumi.Input<string> }[] {
+    return dockerLabels(Object.fromEntries(Object.entries(labels).filter(([label]) => label !== "ade.version")));
+}
+
 /** json-file options for a rotation policy. */
 export function logOptions(logging: LogRotation): Record<string, string> {
     return { "max-size": `${logging.maxSizeMb}m`, "max-file": String(logging.maxFiles) };
