@@ -185,14 +185,18 @@ export class Harness {
         this.pulumiRaw(["stack", "init", stack, "--secrets-provider", "passphrase"], stack);
     }
 
+    private adeArgv(args: string[]): string[] {
+        return [path.join(this.dir, "bin", "ade.js"), ...args];
+    }
+
+    /** The copy's own `ade` runs in it, in CI mode (plain progress lines), on the stack's backend and passphrase. */
+    private adeOptions(stack: StackName, env: NodeJS.ProcessEnv): { cwd: string; env: NodeJS.ProcessEnv } {
+        return { cwd: this.dir, env: { ...this.env(stack), ADE_PROJECT_DIR: this.dir, CI: "true", ...env } };
+    }
+
     /** Runs the copy's own `ade` as a user would, in CI mode (plain progress lines); never throws. */
     ade(args: string[], stack: StackName = "development", env: NodeJS.ProcessEnv = {}): RunResult {
-        const result = spawnSync(process.execPath, [path.join(this.dir, "bin", "ade.js"), ...args], {
-            cwd: this.dir,
-            env: { ...this.env(stack), ADE_PROJECT_DIR: this.dir, CI: "true", ...env },
-            encoding: "utf8",
-            maxBuffer: 64 * 1024 * 1024,
-        });
+        const result = spawnSync(process.execPath, this.adeArgv(args), { ...this.adeOptions(stack, env), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
         const out = { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
         this.transcript.push(out.stdout, out.stderr);
         return out;
@@ -201,10 +205,7 @@ export class Harness {
     /** `ade` as above, without blocking the event loop: a request client can run beside it. */
     adeAsync(args: string[], stack: StackName = "development", env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
         return new Promise((resolve, reject) => {
-            const child = spawn(process.execPath, [path.join(this.dir, "bin", "ade.js"), ...args], {
-                cwd: this.dir,
-                env: { ...this.env(stack), ADE_PROJECT_DIR: this.dir, CI: "true", ...env },
-            });
+            const child = spawn(process.execPath, this.adeArgv(args), this.adeOptions(stack, env));
             let stdout = "";
             let stderr = "";
             child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
