@@ -10,6 +10,8 @@ export interface StreamResult {
     readonly failed: number;
     /** Longest run of consecutive failures, in seconds from its first failure to the next success. */
     readonly longestOutageSeconds: number;
+    /** Failed requests by what the client saw: `status 503`, `TimeoutError`, `ECONNRESET`… */
+    readonly failures: Readonly<Record<string, number>>;
 }
 
 export interface RequestStream {
@@ -25,23 +27,25 @@ export function startRequestStream(url: string, options: { intervalMs?: number; 
     let failed = 0;
     let outageStart: number | undefined;
     let longest = 0;
+    const failures: Record<string, number> = {};
     const loop = (async () => {
         while (!stopped && Date.now() < end) {
             const tick = Date.now();
             sent++;
-            let ok = false;
+            let failure: string | undefined;
             try {
                 const response = await fetch(url, { signal: AbortSignal.timeout(timeout) });
                 await response.arrayBuffer();
-                ok = response.status === 200;
-            } catch {
-                ok = false; // refused, reset or timed out: the user saw an error
+                if (response.status !== 200) failure = `status ${response.status}`;
+            } catch (error) {
+                failure = failureKind(error); // refused, reset or timed out: the user saw an error
             }
-            if (ok) {
+            if (failure === undefined) {
                 if (outageStart !== undefined) longest = Math.max(longest, (Date.now() - outageStart) / 1000);
                 outageStart = undefined;
             } else {
                 failed++;
+                failures[failure] = (failures[failure] ?? 0) + 1;
                 outageStart ??= tick;
             }
             await sleep(Math.max(0, interval - (Date.now() - tick)));
@@ -52,7 +56,14 @@ export function startRequestStream(url: string, options: { intervalMs?: number; 
             stopped = true;
             await loop;
             if (outageStart !== undefined) longest = Math.max(longest, (Date.now() - outageStart) / 1000);
-            return { sent, failed, longestOutageSeconds: longest };
+            return { sent, failed, longestOutageSeconds: longest, failures };
         },
     };
+}
+
+/** What a failed fetch met: its cause's code (`ECONNREFUSED`) when it has one, else the error's name (`TimeoutError`). */
+function failureKind(error: unknown): string {
+    if (!(error instanceof Error)) return String(error);
+    const cause = error.cause as { code?: unknown } | undefined;
+    return typeof cause?.code === "string" ? cause.code : error.name;
 }

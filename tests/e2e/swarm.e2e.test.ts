@@ -60,7 +60,13 @@ describe("testing and production on Docker Swarm, two nodes", function () {
     }
 
     /** Runs `fn` under a steady 50 requests per second through production's public entry; returns what the client saw. */
-    async function underLoad<T>(fn: () => Promise<T> | T): Promise<{ value: T; sent: number; failed: number }> {
+    /**
+     * Runs `fn` beside a steady 50 requests per second to production's entry.
+     * `report` says what any failed request met, at the client and in the
+     * entry proxy's request log, for a failure message to carry.
+     */
+    async function underLoad<T>(fn: () => Promise<T> | T): Promise<{ value: T; sent: number; failed: number; report: string }> {
+        const since = new Date().toISOString();
         const stream = startRequestStream(`${prod(30080)}/`, { intervalMs: 20, timeoutMs: 2000 });
         let value: T;
         try {
@@ -72,7 +78,17 @@ describe("testing and production on Docker Swarm, two nodes", function () {
             throw error;
         }
         const result = await stream.stop();
-        return { value, sent: result.sent, failed: result.failed };
+        const report = result.failed === 0 ? "" : `${result.failed} of ${result.sent} requests failed: ${JSON.stringify(result.failures)}\n${proxyFailures(since)}`;
+        return { value, sent: result.sent, failed: result.failed, report };
+    }
+
+    /** The entry proxy's log lines since `since` for requests that did not answer 200 at once (a status, or a retry). */
+    function proxyFailures(since: string): string {
+        const log = docker(["logs", "--since", since, `${h.project}-production-proxy`]);
+        const unusual = log.split("\n").filter((line) => line.startsWith("{") && !/"status":200,.*"retries":0\}$/.test(line));
+        const shown = unusual.slice(0, 12).concat(unusual.length > 24 ? ["…"] : [], unusual.slice(Math.max(12, unusual.length - 12)));
+        const other = log.split("\n").filter((line) => !line.startsWith("{")).slice(-12);
+        return `entry proxy, ${unusual.length} requests not answered 200 at once:\n${shown.join("\n")}\nentry proxy, its own messages:\n${other.join("\n")}`;
     }
 
     before(async function () {
@@ -155,8 +171,8 @@ describe("testing and production on Docker Swarm, two nodes", function () {
     it("updates production's version under 50 requests per second without one failed request, three times", async () => {
         for (const [run, level] of [[1, "minor"], [2, "minor"], [3, "minor"]] as const) {
             const version = releaseAndPromote(level, `Update ${run}`);
-            const { failed, sent } = await h.phase(`update production to ${version} under load`, () => underLoad(() => adeUnderLoad(["deploy", "production", "--skip-tests"], "production")));
-            expect(failed, `run ${run}: ${failed} of ${sent} requests failed`).to.equal(0);
+            const { failed, sent, report } = await h.phase(`update production to ${version} under load`, () => underLoad(() => adeUnderLoad(["deploy", "production", "--skip-tests"], "production")));
+            expect(failed, `run ${run}: ${report}`).to.equal(0);
             expect(sent).to.be.greaterThan(100);
             expect(runningDigest("production")).to.equal(releases.get(version));
             expect((await getJson(`${prod(30080)}/health`)).body).to.include({ version });
@@ -170,14 +186,14 @@ describe("testing and production on Docker Swarm, two nodes", function () {
         fs.writeFileSync(server, `process.exit(3); // a release that never starts\n${source}`);
         try {
             const version = releaseAndPromote("minor", "Never starts");
-            const { value: deploy, failed } = await h.phase("broken release, rolled back by Swarm", () =>
+            const { value: deploy, failed, report } = await h.phase("broken release, rolled back by Swarm", () =>
                 underLoad(() => h.adeAsync(["deploy", "production", "--skip-tests"], "production", { ADE_PASSPHRASE_PRODUCTION: "ade-local-production" })),
             );
             expect(deploy.status, deploy.stdout).to.equal(1);
             expect(deploy.stderr).to.include(`release ${version} failed on production`);
             // The provider returns once the old tasks run again, sometimes before Swarm calls its rollback completed.
             expect(deploy.stderr, deploy.stderr).to.match(new RegExp(`^${h.project}-production-api: Swarm (rolled|is rolling) its update back`, "m"));
-            expect(failed).to.equal(0);
+            expect(failed, report).to.equal(0);
             expect((await getJson(`${prod(30080)}/health`)).body).to.include({ version: running });
         } finally {
             fs.writeFileSync(server, source);
@@ -208,8 +224,8 @@ describe("testing and production on Docker Swarm, two nodes", function () {
     it("rotates a secret with no failed request, and the application signs with the new key", async () => {
         const key = `rotated-${Date.now()}-a-long-enough-key`;
         h.pulumi("production", ["config", "set", "--secret", "appSecretKey", key]);
-        const { failed } = await h.phase("secret rotation under load", () => underLoad(() => adeUnderLoad(["deploy", "production", "--skip-tests"], "production")));
-        expect(failed).to.equal(0);
+        const { failed, report } = await h.phase("secret rotation under load", () => underLoad(() => adeUnderLoad(["deploy", "production", "--skip-tests"], "production")));
+        expect(failed, report).to.equal(0);
         const { count, signature } = (await postJson(`${prod(30080)}/visits`)).body as { count: number; signature: string };
         expect(signature).to.equal(createHmac("sha256", key).update(`visits=${count}`).digest("hex"));
     });
@@ -229,7 +245,7 @@ describe("testing and production on Docker Swarm, two nodes", function () {
             }
         }
         expect(new Set(runningOn().map((n) => n.split(" ")[0])).size, runningOn().join("; ")).to.equal(2);
-        const { failed } = await h.phase("drain the worker under load", () =>
+        const { failed, report } = await h.phase("drain the worker under load", () =>
             underLoad(async () => {
                 docker(["node", "update", "--availability", "drain", worker]);
                 const deadline = Date.now() + 120_000;
@@ -242,7 +258,7 @@ describe("testing and production on Docker Swarm, two nodes", function () {
             }),
         );
         docker(["node", "update", "--availability", "active", worker]);
-        expect(failed).to.equal(0);
+        expect(failed, report).to.equal(0);
     });
 
     it("rolls production back to 1.0.0 by version: its tasks run 1.0.0's digest again", async () => {
