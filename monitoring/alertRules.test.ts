@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { promtool } from "../tests/tools";
+import { promtool, promtoolTestRules } from "../tests/tools";
 import { alertRules, AlertRulesArgs } from "./alertRules";
 
 const ARGS: AlertRulesArgs = {
@@ -223,9 +223,33 @@ const cases: Case[] = [
 
 describe("alert rules", () => {
     let dir: string;
+    let proven: ReturnType<typeof promtoolTestRules>;
+    const caseFile = (c: Case) => `${c.alert}-${cases.indexOf(c)}.test.yml`;
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "ade-rules-"));
         fs.writeFileSync(path.join(dir, "rules.yml"), alertRules(ARGS));
+        for (const c of cases) {
+            const tests = {
+                rule_files: ["rules.yml"],
+                evaluation_interval: "1m",
+                tests: [
+                    {
+                        interval: c.interval ?? "1m",
+                        input_series: c.input.map(([s, values]) => ({ series: s, values })),
+                        alert_rule_test: [
+                            {
+                                eval_time: c.evalTime,
+                                alertname: c.alert,
+                                exp_alerts: c.fires.map((f) => ({ exp_labels: f.labels, exp_annotations: { summary: f.summary, runbook: f.runbook } })),
+                            },
+                        ],
+                    },
+                ],
+            };
+            fs.writeFileSync(path.join(dir, caseFile(c)), stringify(tests));
+        }
+        // One promtool run proves every case; each case below reads its own verdict.
+        proven = promtoolTestRules(cases.map(caseFile), dir);
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -256,26 +280,7 @@ describe("alert rules", () => {
 
     for (const c of cases) {
         it(`${c.alert}: ${c.title} (promtool test rules)`, () => {
-            const tests = {
-                rule_files: ["rules.yml"],
-                evaluation_interval: "1m",
-                tests: [
-                    {
-                        interval: c.interval ?? "1m",
-                        input_series: c.input.map(([s, values]) => ({ series: s, values })),
-                        alert_rule_test: [
-                            {
-                                eval_time: c.evalTime,
-                                alertname: c.alert,
-                                exp_alerts: c.fires.map((f) => ({ exp_labels: f.labels, exp_annotations: { summary: f.summary, runbook: f.runbook } })),
-                            },
-                        ],
-                    },
-                ],
-            };
-            const file = `${c.alert}-${cases.indexOf(c)}.test.yml`;
-            fs.writeFileSync(path.join(dir, file), stringify(tests));
-            expect(promtool(["test", "rules", file], dir)).to.include("SUCCESS");
+            expect(proven.verdicts.get(caseFile(c)), proven.output).to.equal("SUCCESS");
         });
     }
 
@@ -286,5 +291,11 @@ describe("alert rules", () => {
         };
         fs.writeFileSync(path.join(dir, "wrong.test.yml"), stringify(tests));
         expect(() => promtool(["test", "rules", "wrong.test.yml"], dir)).to.throw(/FAILED/);
+        // The one-run form reads the same failure as that file's verdict, beside a file that passes.
+        const both = promtoolTestRules(["wrong.test.yml", caseFile(cases[0] as Case)], dir);
+        expect([...both.verdicts]).to.deep.equal([
+            ["wrong.test.yml", "FAILED"],
+            [caseFile(cases[0] as Case), "SUCCESS"],
+        ]);
     });
 });

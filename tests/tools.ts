@@ -4,7 +4,7 @@
  * prometheus-alertmanager package. CI installs both (scripts/test.sh), so their
  * absence fails a test instead of skipping it.
  */
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 
 function tool(binary: string, pkg: string, args: string[], cwd: string): string {
     try {
@@ -22,4 +22,23 @@ export function promtool(args: string[], cwd: string): string {
 
 export function amtool(args: string[], cwd: string): string {
     return tool("amtool", "prometheus-alertmanager", args, cwd);
+}
+
+/**
+ * `promtool test rules` over many files in one process (each start costs far
+ * more than a file's tests): every file's verdict, SUCCESS or FAILED, by name,
+ * and promtool's whole output for a failure message.
+ */
+export function promtoolTestRules(files: readonly string[], cwd: string): { verdicts: Map<string, "SUCCESS" | "FAILED">; output: string } {
+    const run = spawnSync("promtool", ["test", "rules", ...files], { cwd, encoding: "utf8" });
+    const error: NodeJS.ErrnoException | undefined = run.error;
+    if (error?.code === "ENOENT") throw new Error("promtool is not installed: apt-get install prometheus (scripts/test.sh does this)");
+    if (error !== undefined) throw error;
+    // stdout holds one "Unit Testing:  <file>" section per file, SUCCESS in it when the file passed; the failures' details go to stderr.
+    const verdicts = new Map<string, "SUCCESS" | "FAILED">();
+    for (const section of run.stdout.split(/^Unit Testing:\s+/m).slice(1)) {
+        const [file = "", ...rest] = section.split("\n");
+        verdicts.set(file.trim(), rest.some((line) => line.trim() === "SUCCESS") ? "SUCCESS" : "FAILED");
+    }
+    return { verdicts, output: `${run.stdout}${run.stderr}` };
 }
