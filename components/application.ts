@@ -64,6 +64,7 @@ export function applicationWorkload(serviceName: string, s: ServiceConfig, image
         // The health verification waits for it and names what it answered.
         waitForHealthy: false,
         readinessPath: s.readyPath ?? s.healthPath,
+        livenessPath: s.healthPath,
         replicas: s.replicas,
         user: hardened ? APP_USER : undefined,
         filesOwner: APP_USER,

@@ -143,7 +143,8 @@ for (const stack of ["testing", "production"] as const) {
             for (const [svc, port] of [["api", 8080], ["prometheus", 9090], ["grafana", 3000], ["alertmanager", 9093]] as const) expect(cfg).to.include(`  server-template task 4 tasks.${svc}:${port}\n`);
             // Each backend checks a path that answers 200 when ready (Prometheus's `/` is a redirect, which would take every task out).
             const checks = [...cfg.matchAll(/^backend (\S+)\n(?:.*\n)*? {2}option httpchk GET (\S+)$/gm)].map((m) => [m[1], m[2]]);
-            expect(Object.fromEntries(checks)).to.deep.equal({ api: "/ready", prometheus: "/-/ready", grafana: "/api/health", alertmanager: "/-/ready" });
+            // The application's live tasks (its health path) take requests when none is ready.
+            expect(Object.fromEntries(checks)).to.deep.equal({ api: "/ready", api_live: "/health", prometheus: "/-/ready", grafana: "/api/health", alertmanager: "/-/ready" });
             expect(proxy["stopSignal"]).to.equal("SIGUSR1");
             const published = portsOf(proxy).map((p) => [p.ip, p.external]);
             const api = stack === "production" ? ["0.0.0.0", 30080] : ["127.0.0.1", 28080];

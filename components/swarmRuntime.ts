@@ -40,7 +40,7 @@ export function swarmRuntime(prefix: string, options: SwarmOptions): Runtime {
             for (const p of spec.ports ?? []) {
                 // The proxy sends requests only to tasks whose check answers 200: a guessed path (a redirect, say) takes every task out.
                 if (spec.readinessPath === undefined) throw new Error(`service ${spec.service} publishes port ${p.hostPort} but names no readinessPath for the entry proxy to check`);
-                proxied.push({ name: spec.service, port: p.containerPort, hostPort: p.hostPort, hostAddress: p.hostAddress, checkPath: spec.readinessPath });
+                proxied.push({ name: spec.service, port: p.containerPort, hostPort: p.hostPort, hostAddress: p.hostAddress, checkPath: spec.readinessPath, liveCheckPath: spec.livenessPath });
             }
             mostReplicas = Math.max(mostReplicas, spec.replicas ?? 1);
             const service = new SwarmService(

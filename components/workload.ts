@@ -96,6 +96,8 @@ export interface WorkloadSpec extends WorkloadDefaults {
     readonly stopSignal?: string;
     /** HTTP path that answers 200 while the service should get requests: what a proxy in front checks. */
     readonly readinessPath?: string;
+    /** HTTP path that answers 200 while the service serves at all, draining included: where a proxy sends requests when no task is ready. */
+    readonly livenessPath?: string;
     /** How many instances run at once where the runtime can run several; 1 by default. */
     readonly replicas?: number;
     /**

@@ -15,6 +15,14 @@ export interface ProxiedService {
     readonly hostPort: number;
     /** HTTP path that answers 200 while a task should get requests (readiness). */
     readonly checkPath: string;
+    /**
+     * HTTP path that answers 200 while a task serves at all, draining or not
+     * ready included (liveness). When no task is ready, requests go to the
+     * live ones instead of failing at the proxy (Envoy calls this panic
+     * routing): during an update, the old tasks drain while the new ones
+     * may still be unknown to this node's DNS.
+     */
+    readonly liveCheckPath?: string;
 }
 
 export interface ProxyConfigArgs {
@@ -43,9 +51,13 @@ export function haproxyConfig(args: ProxyConfigArgs): string {
         "  timeout client 60s",
         "  timeout server 60s",
         "  timeout http-keep-alive 10s",
-        // A request whose connection failed goes once more, to another task.
-        "  retries 1",
-        "  retry-on conn-failure empty-response",
+        // A check may take this long on a loaded host before it counts as failed (inter, 1 s, otherwise).
+        "  timeout check 2s",
+        // Connections that never sent a request (the container's TCP healthcheck) are not logged.
+        "  option dontlognull",
+        // An idempotent request a task failed to answer (refused, reset, 502-504) goes again, each time to another task.
+        "  retries 3",
+        "  retry-on all-retryable-errors",
         "  option redispatch 1",
         "",
         "resolvers docker",
@@ -61,21 +73,32 @@ export function haproxyConfig(args: ProxyConfigArgs): string {
         '  http-request return status 200 content-type text/plain string "ok\\n" if { path /healthz }',
     ];
     for (const s of args.services) {
+        const live = `${s.name}_live`;
         lines.push(
             "",
             `frontend ${s.name}`,
             `  bind :${s.hostPort}`,
             `  http-request disable-l7-retry if !{ method ${IDEMPOTENT} }`,
+            ...(s.liveCheckPath === undefined ? [] : [`  use_backend ${live} if { nbsrv(${s.name}) eq 0 }`]),
             `  default_backend ${s.name}`,
-            "",
-            `backend ${s.name}`,
-            "  balance roundrobin",
-            `  option httpchk GET ${s.checkPath}`,
-            "  http-check expect status 200",
-            // A task is taken out at its first failed check (every second) and back in at its first good one.
-            "  default-server check inter 1s fall 1 rise 1 resolvers docker init-addr none",
-            `  server-template task ${args.maxTasksPerService} tasks.${s.name}:${s.port}`,
+            ...backend(s.name, s.checkPath, s, args.maxTasksPerService),
+            ...(s.liveCheckPath === undefined ? [] : backend(live, s.liveCheckPath, s, args.maxTasksPerService)),
         );
     }
     return `${lines.join("\n")}\n`;
+}
+
+/** A backend of the service's tasks, found through Swarm's DNS, that gets requests while `checkPath` answers 200. */
+function backend(name: string, checkPath: string, s: ProxiedService, maxTasks: number): string[] {
+    return [
+        "",
+        `backend ${name}`,
+        "  balance roundrobin",
+        `  option httpchk GET ${checkPath}`,
+        "  http-check expect status 200",
+        // Checked every second; once one fails, every 250 ms: a task is out after three failures in a row
+        // (a draining task's 503s take it out within 1.5 s, one slow check on a loaded host does not) and back in at its first good one.
+        "  default-server check inter 1s fastinter 250ms fall 3 rise 1 resolvers docker init-addr none",
+        `  server-template task ${maxTasks} tasks.${s.name}:${s.port}`,
+    ];
 }
