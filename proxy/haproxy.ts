@@ -55,9 +55,9 @@ export function haproxyConfig(args: ProxyConfigArgs): string {
         "  timeout check 2s",
         // Connections that never sent a request (the container's TCP healthcheck) are not logged.
         "  option dontlognull",
-        // An idempotent request a task failed to answer (refused, reset, 502-504) goes again, each time to another task.
-        "  retries 3",
-        "  retry-on all-retryable-errors",
+        // An idempotent request whose connection failed goes once more, to another task.
+        "  retries 1",
+        "  retry-on conn-failure empty-response",
         "  option redispatch 1",
         "",
         "resolvers docker",
