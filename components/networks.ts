@@ -8,6 +8,8 @@ export interface NetworksArgs {
     readonly labels: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Network driver of the stack's runtime. */
     readonly driver: "bridge" | "overlay";
+    /** Overlay networks only: Docker encrypts their traffic between nodes (IPsec). */
+    readonly encrypted?: boolean;
 }
 
 /**
@@ -27,13 +29,13 @@ export class Networks extends pulumi.ComponentResource {
 
         const publicNetwork = new docker.Network(
             `${name}-public`,
-            { name: pulumi.interpolate`${args.prefix}-public`, driver: args.driver, internal: false, labels, ...swarmScoped(args.driver) },
-            { parent: this, deleteBeforeReplace: true },
+            { name: pulumi.interpolate`${args.prefix}-public`, driver: args.driver, internal: false, labels, ...swarmScoped(args) },
+            { parent: this, deleteBeforeReplace: true, ...readsBackOptions(args) },
         );
         const internalNetwork = new docker.Network(
             `${name}-internal`,
-            { name: pulumi.interpolate`${args.prefix}-internal`, driver: args.driver, internal: true, labels, ...swarmScoped(args.driver) },
-            { parent: this, deleteBeforeReplace: true },
+            { name: pulumi.interpolate`${args.prefix}-internal`, driver: args.driver, internal: true, labels, ...swarmScoped(args) },
+            { parent: this, deleteBeforeReplace: true, ...readsBackOptions(args) },
         );
 
         this.publicNetworkName = publicNetwork.name;
@@ -49,7 +51,20 @@ export class Networks extends pulumi.ComponentResource {
     }
 }
 
-/** An overlay network lets plain containers (the entry proxy, one-shot tasks) join the Swarm services on it. */
-function swarmScoped(driver: NetworksArgs["driver"]): { attachable?: boolean } {
-    return driver === "overlay" ? { attachable: true } : {};
+/**
+ * An overlay network lets plain containers (the entry proxy, one-shot tasks)
+ * join the Swarm services on it, and may encrypt what crosses between nodes.
+ */
+function swarmScoped(args: NetworksArgs): { attachable?: boolean; options?: Record<string, string> } {
+    if (args.driver !== "overlay") return {};
+    return { attachable: true, ...(args.encrypted === true ? { options: { encrypted: "true" } } : {}) };
+}
+
+/**
+ * Docker adds its VXLAN ids to an overlay network's options, so options the
+ * program sets read back different and would replace the network on every up
+ * (docs/swarm-resources.md): they are set at create only.
+ */
+function readsBackOptions(args: NetworksArgs): { ignoreChanges?: string[] } {
+    return args.driver === "overlay" && args.encrypted === true ? { ignoreChanges: ["options"] } : {};
 }

@@ -24,7 +24,7 @@ import {
     VOLUME,
     volumesOf,
 } from "../tests/inspect";
-import { FAKE_SECRETS, fakeImageId, RecordedResource, RecordingMocks, runProgram, valueOf } from "../tests/mocks";
+import { FAKE_SECRETS, fakeImageId, RecordedResource, RecordingMocks, runProgram, stackFileConfig, valueOf } from "../tests/mocks";
 
 const stacks = STACKS;
 
@@ -42,12 +42,13 @@ describe("every stack", () => {
                 for (const r of named) expect(r.inputs["name"], r.name).to.match(new RegExp(`^ade-${stack}-[a-z0-9.-]+$`));
             });
 
-            it("declares a public network and an internal one, overlay and attachable on Swarm", () => {
+            it("declares a public network and an internal one, overlay, attachable and encrypted on Swarm", () => {
                 const swarm = stack !== "development";
-                const nets = mocks.ofType(NETWORK).map((n) => [n.inputs["name"], n.inputs["driver"], n.inputs["internal"], n.inputs["attachable"]]);
+                const nets = mocks.ofType(NETWORK).map((n) => [n.inputs["name"], n.inputs["driver"], n.inputs["internal"], n.inputs["attachable"], n.inputs["options"]]);
+                const encrypted = swarm ? { encrypted: "true" } : undefined;
                 expect(nets).to.deep.equal([
-                    [`ade-${stack}-public`, swarm ? "overlay" : "bridge", false, swarm ? true : undefined],
-                    [`ade-${stack}-internal`, swarm ? "overlay" : "bridge", true, swarm ? true : undefined],
+                    [`ade-${stack}-public`, swarm ? "overlay" : "bridge", false, swarm ? true : undefined, encrypted],
+                    [`ade-${stack}-internal`, swarm ? "overlay" : "bridge", true, swarm ? true : undefined, encrypted],
                 ]);
             });
 
@@ -313,5 +314,19 @@ describe("images on this machine", () => {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+});
+
+describe("a Swarm stack whose nodes' kernels cannot encrypt (swarm.encryptedNetworks: false)", () => {
+    it("declares its overlay networks without options", async () => {
+        const config = stackFileConfig("testing");
+        const swarm = JSON.parse(config.config["ade:swarm"] ?? "{}") as Record<string, unknown>;
+        config.config["ade:swarm"] = JSON.stringify({ ...swarm, encryptedNetworks: false });
+        const { mocks } = await runProgram("testing", config);
+        const nets = mocks.ofType(NETWORK).map((n) => [n.inputs["name"], n.inputs["driver"], n.inputs["options"]]);
+        expect(nets).to.deep.equal([
+            ["ade-testing-public", "overlay", undefined],
+            ["ade-testing-internal", "overlay", undefined],
+        ]);
     });
 });

@@ -65,7 +65,7 @@ export class Platform extends pulumi.ComponentResource {
         });
 
         const images = stackImages(name, args, runtime.imagesBy, this);
-        const networks = new Networks(`${name}-networks`, { prefix, labels, driver: runtime.networkDriver }, { parent: this });
+        const networks = new Networks(`${name}-networks`, { prefix, labels, driver: runtime.networkDriver, encrypted: c.swarm.encryptedNetworks }, { parent: this });
 
         // What the services are given to join their networks by; the entry proxy, a plain container, joins by name.
         const net =

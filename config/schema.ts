@@ -80,7 +80,7 @@ export const stackConfigSchema = z
         }),
         swarm: field(swarmSchema, {
             description:
-                "the swarm runtime: how long an update watches a new task before Swarm rolls a failure back, how long the application drains on stop, and the node label (true) of the node that holds the database's volume",
+                "the swarm runtime: how long an update watches a new task before Swarm rolls a failure back, how long the application drains on stop, the node label (true) of the node that holds the database's volume, and whether the stack's overlay networks encrypt traffic between nodes (IPsec; the nodes' kernels need ESP)",
             envSpecific: true,
         }),
         dockerHost: field(dockerHostSchema, {

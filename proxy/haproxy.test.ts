@@ -19,9 +19,13 @@ describe("the swarm entry proxy's HAProxy config", () => {
 
     it("sends requests only to tasks whose readiness answers 200: checked every second, out after three failures in a row, back at the first success", () => {
         expect(config).to.include(
-            "backend api\n  balance roundrobin\n  option httpchk GET /ready\n  http-check expect status 200\n  default-server check inter 1s fastinter 250ms fall 3 rise 1 resolvers docker init-addr none\n",
+            "backend api\n  balance roundrobin\n  option httpchk GET /ready\n  http-check expect status 200\n  default-server check inter 1s fastinter 250ms fall 3 rise 1 observe layer4 error-limit 1 on-error mark-down resolvers docker init-addr none\n",
         );
         expect(config).to.include("  timeout check 2s\n");
+    });
+
+    it("keeps a task Swarm's DNS no longer lists while it answers its checks, for up to 30 s", () => {
+        expect(config).to.include("  hold valid 1s\n  hold obsolete 30s\n");
     });
 
     it("sends requests to the live tasks when no task is ready, for a service that names a liveness path", () => {

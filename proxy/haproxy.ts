@@ -47,7 +47,8 @@ export function haproxyConfig(args: ProxyConfigArgs): string {
         "  log global",
         // One JSON object per request, like the application's own log lines.
         `  log-format '{"time":"%tr","client":"%ci","frontend":"%f","backend":"%b","server":"%s","method":"%HM","path":"%{+E}HPO","status":%ST,"duration_ms":%Ta,"retries":%rc}'`,
-        "  timeout connect 2s",
+        // Tasks are on this host or a LAN away: a connect that takes longer goes to a task that is gone.
+        "  timeout connect 1s",
         "  timeout client 60s",
         "  timeout server 60s",
         "  timeout http-keep-alive 10s",
@@ -64,7 +65,9 @@ export function haproxyConfig(args: ProxyConfigArgs): string {
         "  nameserver dns 127.0.0.11:53",
         "  accepted_payload_size 8192",
         "  hold valid 1s",
-        "  hold obsolete 1s",
+        // A task Swarm's DNS no longer lists stays while it answers its checks: Swarm drops a stopping task
+        // from DNS before it drains, and the manager's DNS may learn of its replacement on another node later.
+        "  hold obsolete 30s",
         "  timeout resolve 1s",
         "",
         "frontend stats",
@@ -97,8 +100,9 @@ function backend(name: string, checkPath: string, s: ProxiedService, maxTasks: n
         `  option httpchk GET ${checkPath}`,
         "  http-check expect status 200",
         // Checked every second; once one fails, every 250 ms: a task is out after three failures in a row
-        // (a draining task's 503s take it out within 1.5 s, one slow check on a loaded host does not) and back in at its first good one.
-        "  default-server check inter 1s fastinter 250ms fall 3 rise 1 resolvers docker init-addr none",
+        // (a draining task's 503s take it out within 1.5 s, one slow check on a loaded host does not) and back in at its first good one;
+        // a request that cannot connect to it takes it out at once.
+        "  default-server check inter 1s fastinter 250ms fall 3 rise 1 observe layer4 error-limit 1 on-error mark-down resolvers docker init-addr none",
         `  server-template task ${maxTasks} tasks.${s.name}:${s.port}`,
     ];
 }

@@ -8,7 +8,9 @@
  * and without the gateway bridge Swarm created.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { gunzipSync } from "zlib";
 import { docker, REPO, run } from "./harness";
 
 export interface SwarmFixture {
@@ -145,4 +147,25 @@ export async function startSwarm(
         teardown();
         throw error;
     }
+}
+
+/**
+ * Whether this host's kernel can carry an encrypted overlay network between
+ * nodes: Docker encrypts it with IPsec ESP, which needs CONFIG_INET_ESP (and
+ * AES-GCM). Read from the kernel's own config; `reason` says what was found.
+ */
+export function kernelEncryptsOverlay(): { readonly can: boolean; readonly reason: string } {
+    const sources: [string, () => string][] = [
+        ["/proc/config.gz", () => gunzipSync(fs.readFileSync("/proc/config.gz")).toString("utf8")],
+        [`/boot/config-${os.release()}`, () => fs.readFileSync(`/boot/config-${os.release()}`, "utf8")],
+    ];
+    for (const [file, read] of sources) {
+        if (!fs.existsSync(file)) continue;
+        const config = read();
+        const missing = ["CONFIG_INET_ESP", "CONFIG_CRYPTO_GCM"].filter((option) => !new RegExp(`^${option}=[ym]$`, "m").test(config));
+        return missing.length === 0
+            ? { can: true, reason: `${file} has ${["CONFIG_INET_ESP", "CONFIG_CRYPTO_GCM"].join(" and ")}` }
+            : { can: false, reason: `${file}: ${missing.map((m) => `${m} is not set`).join(", ")}` };
+    }
+    return { can: true, reason: "no kernel config to read (/proc/config.gz, /boot): assumed able" };
 }
