@@ -140,7 +140,7 @@ for (const stack of ["testing", "production"] as const) {
         it("publishes every host port through one HAProxy entry that finds the tasks through DNS", () => {
             const proxy = container(mocks, name("proxy"));
             const cfg = uploads(container(mocks, name("proxy-files"))).find((u) => u.file === "/stage/haproxy/haproxy.cfg")?.content ?? "";
-            for (const [svc, port] of [["api", 8080], ["prometheus", 9090], ["grafana", 3000], ["alertmanager", 9093]] as const) expect(cfg).to.include(`  server-template task 4 tasks.${svc}:${port}\n`);
+            for (const [svc, port] of [["api", 8080], ["prometheus", 9090], ["grafana", 3000], ["alertmanager", 9093]] as const) expect(cfg).to.include(`  server-template task 6 tasks.${svc}:${port}\n`);
             // Each backend checks a path that answers 200 when ready (Prometheus's `/` is a redirect, which would take every task out).
             const checks = [...cfg.matchAll(/^backend (\S+)\n(?:.*\n)*? {2}option httpchk GET (\S+)$/gm)].map((m) => [m[1], m[2]]);
             // The application's live tasks (its health path) take requests when none is ready.

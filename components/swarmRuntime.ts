@@ -67,7 +67,7 @@ export function swarmRuntime(prefix: string, options: SwarmOptions): Runtime {
                     containerName: `${prefix}-proxy`,
                     image: entry.proxyImage,
                     command: ["haproxy", "-f", PROXY_CONFIG],
-                    files: { [PROXY_CONFIG]: haproxyConfig({ services: proxied, maxTasksPerService: mostReplicas + 2 }) },
+                    files: { [PROXY_CONFIG]: haproxyConfig({ services: proxied, maxTasksPerService: 2 * mostReplicas + 2 }) },
                     networks: [{ name: entry.networkName, aliases: ["proxy"] }],
                     ports: proxied.map((p) => ({ containerPort: p.hostPort, hostPort: p.hostPort, hostAddress: p.hostAddress })),
                     // The image has no HTTP client: a connection to the stats port proves HAProxy listens.

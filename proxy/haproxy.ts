@@ -27,7 +27,10 @@ export interface ProxiedService {
 
 export interface ProxyConfigArgs {
     readonly services: readonly ProxiedService[];
-    /** Tasks of one service the proxy can hold at once (replicas plus those starting during an update). */
+    /**
+     * Tasks of one service the proxy can hold at once: during an update, the
+     * new tasks beside the old ones it keeps while they drain (`hold obsolete`).
+     */
     readonly maxTasksPerService: number;
 }
 
