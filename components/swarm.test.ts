@@ -66,9 +66,9 @@ for (const stack of ["testing", "production"] as const) {
             expect(spec(api)["image"]).to.equal("ade/api:0.1.0");
             expect(api["mode"]).to.deep.equal({ replicated: { replicas: 2 } });
             expect(taskSpec(api)["placement"]).to.deep.equal({ prefs: ["spread=node.id"] });
-            expect(envMap(api)).to.include({ DRAIN_SECONDS: "10" });
+            expect(envMap(api)).to.include({ DRAIN_SECONDS: "20" });
             // The drain and the application's own shutdown fit in the grace period.
-            expect(spec(api)["stopGracePeriod"]).to.equal("20s");
+            expect(spec(api)["stopGracePeriod"]).to.equal("30s");
             expect(mocks.named("ade-images-api").type).to.equal("docker:index/remoteImage:RemoteImage");
         });
 

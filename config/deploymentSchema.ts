@@ -15,7 +15,7 @@ export const runtimeSchema = z.enum(RUNTIMES, { error: `must be one of ${RUNTIME
 export const swarmSchema = z
     .strictObject({
         updateMonitorSeconds: z.number().int().min(1, { error: "must be at least 1 second" }).max(120, { error: "must be at most 120 seconds" }).default(10),
-        drainSeconds: z.number().int().min(0, { error: "must be 0 or more seconds" }).max(30, { error: "must be at most 30 seconds" }).default(10),
+        drainSeconds: z.number().int().min(0, { error: "must be 0 or more seconds" }).max(30, { error: "must be at most 30 seconds" }).default(20),
         dataNodeLabel: z
             .string()
             .regex(/^[a-z][a-z0-9._-]{0,62}$/, { error: "must be a node label name such as ade.data" })

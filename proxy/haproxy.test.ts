@@ -24,8 +24,8 @@ describe("the swarm entry proxy's HAProxy config", () => {
         expect(config).to.include("  timeout check 2s\n");
     });
 
-    it("keeps a task Swarm's DNS no longer lists while it answers its checks, for up to 30 s", () => {
-        expect(config).to.include("  hold valid 1s\n  hold obsolete 30s\n");
+    it("keeps a task Swarm's DNS no longer lists while it answers its checks, for up to 40 s (longer than the longest drain)", () => {
+        expect(config).to.include("  hold valid 1s\n  hold obsolete 40s\n");
     });
 
     it("sends requests to the live tasks when no task is ready, for a service that names a liveness path", () => {

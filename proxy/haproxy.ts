@@ -69,8 +69,9 @@ export function haproxyConfig(args: ProxyConfigArgs): string {
         "  accepted_payload_size 8192",
         "  hold valid 1s",
         // A task Swarm's DNS no longer lists stays while it answers its checks: Swarm drops a stopping task
-        // from DNS before it drains, and the manager's DNS may learn of its replacement on another node later.
-        "  hold obsolete 30s",
+        // from DNS 2 s before it drains, and the manager's DNS learns of a replacement on another node through
+        // gossip (9-17 s after its predecessor began to drain, on a loaded host). Longer than the longest drain (swarm.drainSeconds <= 30).
+        "  hold obsolete 40s",
         "  timeout resolve 1s",
         "",
         "frontend stats",
