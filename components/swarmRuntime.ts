@@ -4,6 +4,7 @@
  * publishes the services' host ports (Swarm's own publishing needs the routing
  * mesh, which these machines' kernels lack, and binds every address).
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { haproxyConfig, ProxiedService, PROXY_STATS_PORT } from "../proxy/haproxy";
 import { ContainerService } from "./containerService";
 import type { Runtime } from "./runtime";
@@ -28,6 +29,7 @@ const PROXY_USER = "99:99";
 export function swarmRuntime(prefix: string, options: SwarmOptions): Runtime {
     const proxied: (ProxiedService & { readonly hostAddress: string })[] = [];
     let mostReplicas = 1;
+    const services: pulumi.Resource[] = [];
     return {
         kind: "swarm",
         networkDriver: "overlay",
@@ -56,10 +58,17 @@ export function swarmRuntime(prefix: string, options: SwarmOptions): Runtime {
                 },
                 opts,
             );
+            services.push(service);
             return { name: service.serviceName, revision: service.revision, resource: service };
         },
         publish(name, entry, opts = {}) {
             if (proxied.length === 0) return undefined;
+            // The entry opens once the services behind it exist. Its container attaches to the overlay network
+            // through the Swarm manager, within Docker's 20 s deadline for that request: while the manager
+            // allocated a whole stack's services at once, that attachment once timed out ("attaching to network
+            // failed ... context deadline exceeded").
+            if (opts.dependsOn !== undefined) throw new Error("the swarm entry depends on the stack's services only");
+            const after = { ...opts, dependsOn: services };
             const proxy = new ContainerService(
                 name,
                 {
@@ -82,7 +91,7 @@ export function swarmRuntime(prefix: string, options: SwarmOptions): Runtime {
                     labels: { ...entry.labels, "ade.service": "proxy" },
                     logging: entry.logging,
                 },
-                opts,
+                after,
             );
             return { name: proxy.containerName, revision: proxy.containerId, resource: proxy };
         },
