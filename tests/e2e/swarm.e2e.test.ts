@@ -283,7 +283,14 @@ describe("testing and production on Docker Swarm, two nodes", function () {
     it("pulls a released image back from the registry when its local copy is gone", async () => {
         // Stacks run a release by digest (`name:tag@sha256:...`), and Docker keeps an image pulled that way by digest, untagged.
         const pinned = `${swarm?.registry ?? ""}/${h.project}/api@${releases.get("1.3.0") ?? ""}`;
-        docker(["image", "rm", "--force", docker(["image", "inspect", "--format", "{{.Id}}", pinned])]);
+        const id = docker(["image", "inspect", "--format", "{{.Id}}", pinned]);
+        // The tasks that ran 1.3.0 before the rollback to 1.0.0 drain (swarm.drainSeconds) before they go; until then they use the image.
+        const until = Date.now() + 90_000;
+        while (docker(["ps", "--quiet", "--filter", `ancestor=${id}`]) !== "") {
+            if (Date.now() > until) throw new Error(`containers still run ${pinned} 90 s after the rollback to 1.0.0`);
+            await new Promise((r) => setTimeout(r, 1000));
+        }
+        docker(["image", "rm", "--force", id]);
         expect(() => docker(["image", "inspect", pinned]), "the local copy is still there").to.throw();
         await h.phase("deploy 1.3.0 after its local copy was removed", () => ade(["rollback", "production", "--to", "1.3.0"], "production"));
         expect(docker(["image", "inspect", "--format", "{{.Id}}", pinned])).to.match(/^sha256:/);
