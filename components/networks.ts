@@ -57,7 +57,7 @@ export class Networks extends pulumi.ComponentResource {
  */
 function swarmScoped(args: NetworksArgs): { attachable?: boolean; options?: Record<string, string> } {
     if (args.driver !== "overlay") return {};
-    return { attachable: true, ...(args.encrypted === true ? { options: { encrypted: "true" } } : {}) };
+    return { attachable: true, ...(encryptedOverlay(args) ? { options: { encrypted: "true" } } : {}) };
 }
 
 /**
@@ -66,5 +66,9 @@ function swarmScoped(args: NetworksArgs): { attachable?: boolean; options?: Reco
  * (docs/swarm-resources.md): they are set at create only.
  */
 function readsBackOptions(args: NetworksArgs): { ignoreChanges?: string[] } {
-    return args.driver === "overlay" && args.encrypted === true ? { ignoreChanges: ["options"] } : {};
+    return encryptedOverlay(args) ? { ignoreChanges: ["options"] } : {};
+}
+
+function encryptedOverlay(args: NetworksArgs): boolean {
+    return args.driver === "overlay" && args.encrypted === true;
 }

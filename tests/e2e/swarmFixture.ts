@@ -155,6 +155,7 @@ export async function startSwarm(
  * AES-GCM). Read from the kernel's own config; `reason` says what was found.
  */
 export function kernelEncryptsOverlay(): { readonly can: boolean; readonly reason: string } {
+    const needed = ["CONFIG_INET_ESP", "CONFIG_CRYPTO_GCM"];
     const sources: [string, () => string][] = [
         ["/proc/config.gz", () => gunzipSync(fs.readFileSync("/proc/config.gz")).toString("utf8")],
         [`/boot/config-${os.release()}`, () => fs.readFileSync(`/boot/config-${os.release()}`, "utf8")],
@@ -162,9 +163,9 @@ export function kernelEncryptsOverlay(): { readonly can: boolean; readonly reaso
     for (const [file, read] of sources) {
         if (!fs.existsSync(file)) continue;
         const config = read();
-        const missing = ["CONFIG_INET_ESP", "CONFIG_CRYPTO_GCM"].filter((option) => !new RegExp(`^${option}=[ym]$`, "m").test(config));
+        const missing = needed.filter((option) => !new RegExp(`^${option}=[ym]$`, "m").test(config));
         return missing.length === 0
-            ? { can: true, reason: `${file} has ${["CONFIG_INET_ESP", "CONFIG_CRYPTO_GCM"].join(" and ")}` }
+            ? { can: true, reason: `${file} has ${needed.join(" and ")}` }
             : { can: false, reason: `${file}: ${missing.map((m) => `${m} is not set`).join(", ")}` };
     }
     return { can: true, reason: "no kernel config to read (/proc/config.gz, /boot): assumed able" };
