@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Secrets } from "../config/load";
 import type { ServiceConfig, StackConfig } from "../config/schema";
-import { SECRETS_DIR, WorkloadDefaults, WorkloadSpec } from "./workload";
+import { httpHealthcheck, SECRETS_DIR, WorkloadDefaults, WorkloadSpec } from "./workload";
 
 /** What the application's services connect to. */
 export interface ApplicationContext {
@@ -59,8 +59,9 @@ export function applicationWorkload(serviceName: string, s: ServiceConfig, image
         ports: [{ containerPort: s.port, hostPort: s.hostPort, hostAddress: s.bindAddress }],
         env,
         secretFiles,
-        // Every 2 s rather than every second: each check starts a Node.js process.
-        healthcheck: { test: ["CMD", "node", "/app/healthcheck.js"], intervalSeconds: 2 },
+        // A shell probe, not the image's own `node /app/healthcheck.js`: a Node.js process for every check
+        // of every task loads a small host, and checks that time out there get a task that serves well killed.
+        healthcheck: httpHealthcheck(s.port, s.healthPath),
         // The health verification waits for it and names what it answered.
         waitForHealthy: false,
         readinessPath: s.readyPath ?? s.healthPath,

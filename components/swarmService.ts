@@ -84,7 +84,9 @@ export class SwarmService extends pulumi.ComponentResource {
             return { secretId: secret.id, secretName: secret.name, fileName: file, fileUid: owner.uid, fileGid: owner.gid, fileMode: 0o400 };
         });
 
-        const health = { intervalSeconds: 1, timeoutSeconds: 3, retries: 2, startPeriodSeconds: 10, ...args.healthcheck };
+        // Swarm kills a running task whose checks fail `retries` times in a row: on a loaded host, a check's
+        // process may wait seconds for a CPU, so one that answers late is not yet a dead task.
+        const health = { intervalSeconds: 2, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 10, ...args.healthcheck };
         const hardened = args.hardened ?? false;
         const stateful = args.stateful ?? false;
         const order = stateful ? "stop-first" : "start-first";
