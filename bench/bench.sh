@@ -3,7 +3,7 @@
 # Debian's docker-compose (the peer of the cold-up figure), then bench/run.ts (compiled to dist/).
 #
 #   ADE_BENCH_RUNS=3          runs per figure (default 3)
-#   ADE_BENCH_ONLY=cold,noop  only these sections (scale, cold, noop, update, releases, suites)
+#   ADE_BENCH_ONLY=cold,noop  only these sections (scale, cold, noop, update, releases, swarm, suites)
 #   ADE_BENCH_E2E=0           time the unit tests but not the end-to-end suite
 #   ADE_BENCH_OUT=file        write the results there instead of bench/RESULTS.md (and the summary
 #                             beside it); only a whole run to bench/RESULTS.md rewrites bench/SUMMARY.md

@@ -21,6 +21,7 @@ import { Report } from "./report";
 import { evaluate } from "./scale";
 import { summaryMarkdown, writeSummary } from "./summary";
 import { suites } from "./suites";
+import { swarmFigures } from "./swarm";
 import { timeRuns } from "./stats";
 import { versionUpdate } from "./update";
 import { SOURCE_ROOT } from "../core/paths";
@@ -29,7 +30,7 @@ const PORT_BASE = 3;
 /**
  * The stacks whose no-op up and preview are measured. Testing runs on the containers runtime here
  * (committed: swarm). Production is left out: its rules require 2 replicas of the public service,
- * which only the swarm runtime runs, and the bench never starts a swarm on the shared engine.
+ * which only the swarm runtime runs (the swarm section measures its updates).
  */
 const NOOP_STACKS: readonly StackName[] = ["development", "testing"];
 const RUNS = Number(process.env["ADE_BENCH_RUNS"] ?? 3);
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
         }
     };
     await section("scale", () => keepingImageMirrors(() => programScale(report)));
-    if (["cold", "noop", "update", "releases"].some(selected)) {
+    if (["cold", "noop", "update", "releases", "swarm"].some(selected)) {
         const missing = missingPlugins();
         if (missing !== undefined) throw new Error(`the Docker-backed figures need the docker and command resource plugins, which are missing:\n${missing}`);
         const standins = standinDescription();
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
             h.setConfig("testing", "runtime", "containers");
             h.setConfig("testing", "services.api.replicas", "1");
             report.notes.push(
-                "no-op up / preview: development, and testing on the containers runtime (committed: swarm) running release 0.2.0 made with `ade release` and `ade promote development testing`; production is not measured: its rules require 2 replicas of the public service, which only the swarm runtime runs, and the bench never starts a swarm on the shared engine",
+                "no-op up / preview: development, and testing on the containers runtime (committed: swarm) running release 0.2.0 made with `ade release` and `ade promote development testing`; production is not measured: its rules require 2 replicas of the public service, which only the swarm runtime runs (the swarm section measures its updates)",
             );
             report.notes.push("version update: `pulumi config set version` + `pulumi up --yes --skip-preview` of development (containers runtime), which rebuilds the application image and replaces its container");
             await section("noop", async () => {
@@ -129,6 +130,13 @@ async function main(): Promise<void> {
         });
     }
     await section("releases", () => withHarness("benchrel", PORT_BASE, (h) => releases(h, RUNS, report)));
+    // A swarm of this engine and a second one in a container: alone on the engine (the swarm suite's rule), and left as it was.
+    await section("swarm", async () => {
+        await waitForQuiet();
+        const h = new Harness({ name: "benchswarm", portBase: PORT_BASE });
+        await h.prepare();
+        await swarmFigures(h, RUNS, report, PORT_BASE);
+    });
     await section("suites", async () => {
         await waitForQuiet();
         await suites(RUNS, report, { e2e: process.env["ADE_BENCH_E2E"] !== "0" });
