@@ -149,9 +149,9 @@ async function main(): Promise<void> {
     writeSummary(
         path.join(path.dirname(out), whole ? "SUMMARY.md" : `${path.basename(out, ".md")}.SUMMARY.md`),
         whole ? path.join(SOURCE_ROOT, "README.md") : undefined,
-        summaryMarkdown(report, { date: started.toISOString(), runs: RUNS, machine, stacks: NOOP_STACKS }),
+        summaryMarkdown(report, { date: started.toISOString(), runs: RUNS, machine, stacks: NOOP_STACKS, results: path.relative(SOURCE_ROOT, out) }),
     );
-    if (failures.length > 0) throw new Error(`sections failed: ${failures.join(", ")} (see above and bench/RESULTS.md)`);
+    if (failures.length > 0) throw new Error(`sections failed: ${failures.join(", ")} (see above and ${out})`);
 }
 
 main().catch((error: unknown) => {

@@ -51,9 +51,10 @@ function figure(row: Row | undefined, unit: string): string {
     return unit === "x" ? `${m.toFixed(2)}x` : unit === "requests" ? `${m} requests` : `${m.toFixed(2)} s`;
 }
 
-export function summaryMarkdown(report: Report, header: { date: string; runs: number; machine: string; stacks: readonly string[] }): string {
+export function summaryMarkdown(report: Report, header: { date: string; runs: number; machine: string; stacks: readonly string[]; results?: string }): string {
+    const results = header.results ?? "bench/RESULTS.md";
     const lines = [
-        `From \`npm run bench\` of ${header.date} (${header.machine}; medians of ${header.runs} runs, ratios measured in the same run as their peer; every row, min/max and the timelines in [bench/RESULTS.md](bench/RESULTS.md)).`,
+        `From \`npm run bench\` of ${header.date} (${header.machine}; medians of ${header.runs} runs, ratios measured in the same run as their peer; every row, min/max and the timelines in [${results}](${results})).`,
         "",
         "| target (issue 13) | limit | measured (median) | met |",
         "|---|---:|---:|---|",
