@@ -24,15 +24,15 @@ export function destroy(h: Harness, stack: StackName): Promise<Timed> {
 }
 
 /** The copy's own `ade`, as a user runs it in CI mode (plain progress lines); the exit status is the caller's to check. */
-export function ade(h: Harness, args: string[], stack: StackName = "development"): Promise<Timed> {
+export function ade(h: Harness, args: string[], stack: StackName = "development", env: NodeJS.ProcessEnv = {}): Promise<Timed> {
     return runTimed(process.execPath, [path.join(h.dir, "bin", "ade.js"), ...args], {
         cwd: h.dir,
-        env: { ...h.env(stack), ADE_PROJECT_DIR: h.dir, CI: "true" },
+        env: { ...h.env(stack), ...env, ADE_PROJECT_DIR: h.dir, CI: "true" },
     });
 }
 
-export async function adeOk(h: Harness, args: string[], stack: StackName = "development"): Promise<Timed> {
-    const result = await ade(h, args, stack);
+export async function adeOk(h: Harness, args: string[], stack: StackName = "development", env: NodeJS.ProcessEnv = {}): Promise<Timed> {
+    const result = await ade(h, args, stack, env);
     if (result.status !== 0) throw new Error(`ade ${args.join(" ")} exited ${result.status}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
     return result;
 }

@@ -15,6 +15,7 @@ describe("benchmark summary", () => {
         try {
             report.record("cold up (development)", "ratio pulumi / compose", [1.4, 1.2, 1.25], { unit: "x" });
             report.record("program scale (mocks)", "200 services", [3.0, 3.0, 3.1]);
+            report.record("swarm runtime (production, 2 nodes)", "failed requests during the update", [0, 2, 0], { unit: "requests" });
         } finally {
             restore();
         }
@@ -22,6 +23,13 @@ describe("benchmark summary", () => {
         expect(text).to.include("| cold up of development / docker-compose | <= 1.3x | 1.25x | yes |");
         expect(text).to.include("| 200 services with mocks | < 3 s | 3.00 s | **no** |");
         expect(text).to.include("| unit suite (npm test) | < 5 s | not measured | not measured |");
+        expect(text).to.include("| failed requests during a version update on the swarm runtime (50 requests/s) | <= 0 requests | 0 requests | yes |");
+        expect(text).to.include("every row, min/max and the timelines in [bench/RESULTS.md](bench/RESULTS.md)");
+    });
+
+    it("names the results file of a partial run", () => {
+        const text = summaryMarkdown(new Report(), { date: "2026-01-01T00:00:00.000Z", runs: 3, machine: "2 x cpu", stacks: [], results: "bench/SWARM.md" });
+        expect(text).to.include("every row, min/max and the timelines in [bench/SWARM.md](bench/SWARM.md)");
     });
 
     it("replaces only the README's block between the markers", () => {

@@ -12,8 +12,8 @@ import * as path from "path";
 import { docker, Harness, harnessPort, StackName } from "../tests/e2e/harness";
 import { kernelEncryptsOverlay, startSwarm } from "../tests/e2e/swarmFixture";
 import { startRequestStream, StreamResult } from "./client";
-import { up } from "./harnessOps";
-import { runTimed, sleep, Timed } from "./proc";
+import { ade as harnessAde, adeOk as harnessAdeOk, up } from "./harnessOps";
+import { sleep, Timed } from "./proc";
 import { Report } from "./report";
 
 const SECTION = "swarm runtime (production, 2 nodes)";
@@ -23,16 +23,11 @@ const INTERVAL_MS = 20;
 const PRODUCTION_PASSPHRASE = { ADE_PASSPHRASE_PRODUCTION: "ade-local-production" };
 
 function ade(h: Harness, args: string[], stack: StackName): Promise<Timed> {
-    return runTimed(process.execPath, [path.join(h.dir, "bin", "ade.js"), ...args], {
-        cwd: h.dir,
-        env: { ...h.env(stack), ...PRODUCTION_PASSPHRASE, ADE_PROJECT_DIR: h.dir, CI: "true" },
-    });
+    return harnessAde(h, args, stack, PRODUCTION_PASSPHRASE);
 }
 
-async function adeOk(h: Harness, args: string[], stack: StackName): Promise<Timed> {
-    const result = await ade(h, args, stack);
-    if (result.status !== 0) throw new Error(`ade ${args.join(" ")} exited ${result.status}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
-    return result;
+function adeOk(h: Harness, args: string[], stack: StackName): Promise<Timed> {
+    return harnessAdeOk(h, args, stack, PRODUCTION_PASSPHRASE);
 }
 
 /** Makes a release from development and promotes it through testing to production, as a user does; returns its version. */
