@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { docker, Harness, harnessPort, StackName } from "../tests/e2e/harness";
-import { kernelEncryptsOverlay, startSwarm } from "../tests/e2e/swarmFixture";
+import { startProjectSwarm, stopProjectSwarm, SwarmFixture } from "../tests/e2e/swarmFixture";
 import { startRequestStream, StreamResult } from "./client";
 import { ade as harnessAde, adeOk as harnessAdeOk, up } from "./harnessOps";
 import { sleep, Timed } from "./proc";
@@ -121,23 +121,13 @@ async function scaling(h: Harness, runs: number, report: Report): Promise<void> 
 
 /** The whole section on a prepared harness copy: the swarm, production on it, the figures, then everything taken down. */
 export async function swarmFigures(h: Harness, runs: number, report: Report, portBase: number): Promise<void> {
-    const images = h.localImages(Object.keys(h.defaultImages()).filter((key) => !["appBase", "dbAdmin"].includes(key)));
-    let teardown: (() => void) | undefined;
+    let swarm: SwarmFixture | undefined;
     try {
-        const swarm = await startSwarm(h.project, harnessPort(portBase, 0, 5000), h.localImage("registry:2.8.2"), images, (address) => {
-            const init = h.ade(["swarm", "init", "--advertise-addr", address, "--listen-addr", `${address}:2377`]);
-            if (init.status !== 0) throw new Error(`ade swarm init failed: ${init.stderr}`);
-        });
-        teardown = () => swarm.teardown();
-        for (const stack of ["development", "testing", "production"] as const) {
-            h.initStack(stack);
-            h.setConfig(stack, "registry.address", swarm.registry);
-        }
+        const started = await startProjectSwarm(h, harnessPort(portBase, 0, 5000), ["production"]);
+        swarm = started.swarm;
         fs.writeFileSync(path.join(h.dir, "VERSION"), "0.1.0\n");
-        const esp = kernelEncryptsOverlay();
-        if (!esp.can) {
-            h.setConfig("production", "swarm.encryptedNetworks", "false");
-            report.notes.push(`swarm runtime: this kernel cannot encrypt overlay traffic (${esp.reason}): production runs with swarm.encryptedNetworks false`);
+        if (started.noEncryption !== undefined) {
+            report.notes.push(`swarm runtime: this kernel cannot encrypt overlay traffic (${started.noEncryption}): production runs with swarm.encryptedNetworks false`);
         }
         report.notes.push("swarm runtime: production only (testing is promoted through, not deployed), on this engine (manager, the database's node) and a second engine in a container (worker); releases made with `ade release`, promoted with `ade promote`, deployed with `ade deploy production --skip-tests`");
         await releaseToProduction(h, "Bench first release");
@@ -146,11 +136,6 @@ export async function swarmFigures(h: Harness, runs: number, report: Report, por
         await brokenReleases(h, runs, report);
         await scaling(h, runs, report);
     } finally {
-        try {
-            h.removeSwarmObjects();
-            await h.cleanUp();
-        } finally {
-            teardown?.();
-        }
+        await stopProjectSwarm(h, swarm);
     }
 }

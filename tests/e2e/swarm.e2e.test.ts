@@ -3,8 +3,8 @@ import { createHmac } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { startRequestStream } from "../../bench/client";
-import { docker, getJson, Harness, postJson, RunResult, skipWithoutPlugins } from "./harness";
-import { kernelEncryptsOverlay, startSwarm, SwarmFixture } from "./swarmFixture";
+import { docker, eventually, getJson, Harness, postJson, RunResult, skipWithoutPlugins } from "./harness";
+import { kernelEncryptsOverlay, startProjectSwarm, stopProjectSwarm, SwarmFixture } from "./swarmFixture";
 
 /**
  * Testing and production on a real two-node Docker Swarm, as users run them:
@@ -98,38 +98,21 @@ describe("testing and production on Docker Swarm, two nodes", function () {
     before(async function () {
         skipWithoutPlugins(this);
         await h.prepare();
-        // Every image testing and production run (development's build base and database admin tool are not among them).
-        const images = h.localImages(Object.keys(h.defaultImages()).filter((key) => !["appBase", "dbAdmin"].includes(key)));
-        swarm = await h.phase("swarm: manager, worker, registry", () => startSwarm(h.project, REGISTRY_PORT, h.localImage("registry:2.8.2"), images, (address) => {
-                // As a user makes a manager: ade swarm init.
-                const init = h.ade(["swarm", "init", "--advertise-addr", address, "--listen-addr", `${address}:2377`]);
-                if (init.status !== 0) throw new Error(`ade swarm init failed: ${init.stderr}`);
-                expect(init.stdout).to.include("this node holds the stateful services' volumes (label ade.data=true");
-            }),
-        );
-        for (const stack of ["development", "testing", "production"] as const) {
-            h.initStack(stack);
-            h.setConfig(stack, "registry.address", swarm.registry);
-        }
+        const started = await h.phase("swarm: manager, worker, registry", () => startProjectSwarm(h, REGISTRY_PORT, ["testing", "production"]));
+        swarm = started.swarm;
+        // As a user makes a manager: ade swarm init.
+        expect(started.init).to.include("this node holds the stateful services' volumes (label ade.data=true");
         fs.writeFileSync(path.join(h.dir, "VERSION"), "0.1.0\n");
         // A broken update fails in seconds, not after two minutes.
         for (const stack of ["testing", "production"] as const) h.setConfig(stack, "healthCheck.deadlineSeconds", "60");
-        // Encrypted overlay networks (the default) need IPsec ESP in the nodes' kernel.
-        const esp = kernelEncryptsOverlay();
-        if (!esp.can) {
-            process.stdout.write(`\n  NOTE: this kernel cannot encrypt overlay traffic (${esp.reason}): testing and production run here with swarm.encryptedNetworks false\n\n`);
-            for (const stack of ["testing", "production"] as const) h.setConfig(stack, "swarm.encryptedNetworks", "false");
+        if (started.noEncryption !== undefined) {
+            process.stdout.write(`\n  NOTE: this kernel cannot encrypt overlay traffic (${started.noEncryption}): testing and production run here with swarm.encryptedNetworks false\n\n`);
         }
     });
 
     after(async () => {
-        try {
-            h.removeSwarmObjects();
-            await h.cleanUp();
-        } finally {
-            // Whatever failed above, the engine leaves the swarm and loses the worker.
-            swarm?.teardown();
-        }
+        // Whatever failed above, the engine leaves the swarm and loses the worker.
+        await stopProjectSwarm(h, swarm);
         h.printTimings();
         const state = docker(["info", "--format", "{{.Swarm.LocalNodeState}}"]);
         if (state !== "inactive") throw new Error(`the engine is still in a swarm (${state}) after the suite`);
@@ -285,11 +268,11 @@ describe("testing and production on Docker Swarm, two nodes", function () {
         const pinned = `${swarm?.registry ?? ""}/${h.project}/api@${releases.get("1.3.0") ?? ""}`;
         const id = docker(["image", "inspect", "--format", "{{.Id}}", pinned]);
         // The tasks that ran 1.3.0 before the rollback to 1.0.0 drain (swarm.drainSeconds) before they go; until then they use the image.
-        const until = Date.now() + 90_000;
-        while (docker(["ps", "--quiet", "--filter", `ancestor=${id}`]) !== "") {
-            if (Date.now() > until) throw new Error(`containers still run ${pinned} 90 s after the rollback to 1.0.0`);
-            await new Promise((r) => setTimeout(r, 1000));
-        }
+        await eventually(90, () => {
+            const users = docker(["ps", "--quiet", "--filter", `ancestor=${id}`]);
+            if (users !== "") throw new Error(`containers ${users.split("\n").join(", ")} still run ${pinned} after the rollback to 1.0.0`);
+            return Promise.resolve(true);
+        });
         docker(["image", "rm", "--force", id]);
         expect(() => docker(["image", "inspect", pinned]), "the local copy is still there").to.throw();
         await h.phase("deploy 1.3.0 after its local copy was removed", () => ade(["rollback", "production", "--to", "1.3.0"], "production"));

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { gunzipSync } from "zlib";
-import { docker, REPO, run } from "./harness";
+import { docker, Harness, REPO, run, StackName } from "./harness";
 
 export interface SwarmFixture {
     /** `127.0.0.1:<port>`: the registry's address, the same on both nodes. */
@@ -169,4 +169,50 @@ export function kernelEncryptsOverlay(): { readonly can: boolean; readonly reaso
             : { can: false, reason: `${file}: ${missing.map((m) => `${m} is not set`).join(", ")}` };
     }
     return { can: true, reason: "no kernel config to read (/proc/config.gz, /boot): assumed able" };
+}
+
+/**
+ * A harness copy's project on a swarm of its own, as a user sets one up: this
+ * engine made the manager with `ade swarm init`, the images testing and
+ * production run (not development's build base or database admin tool) loaded
+ * into the worker, every stack initialised with the swarm's registry, and
+ * `encryptedStacks` off where this kernel cannot encrypt overlay traffic.
+ * Returns the swarm, what `ade swarm init` printed, and why encryption is off
+ * (undefined when it is on).
+ */
+export async function startProjectSwarm(
+    h: Harness,
+    registryPort: number,
+    encryptedStacks: readonly StackName[],
+): Promise<{ swarm: SwarmFixture; init: string; noEncryption?: string }> {
+    const images = h.localImages(Object.keys(h.defaultImages()).filter((key) => !["appBase", "dbAdmin"].includes(key)));
+    let init = "";
+    const swarm = await startSwarm(h.project, registryPort, h.localImage("registry:2.8.2"), images, (address) => {
+        const made = h.ade(["swarm", "init", "--advertise-addr", address, "--listen-addr", `${address}:2377`]);
+        if (made.status !== 0) throw new Error(`ade swarm init failed: ${made.stderr}`);
+        init = made.stdout;
+    });
+    try {
+        for (const stack of ["development", "testing", "production"] as const) {
+            h.initStack(stack);
+            h.setConfig(stack, "registry.address", swarm.registry);
+        }
+        // Encrypted overlay networks (the default) need IPsec ESP in the nodes' kernel.
+        const esp = kernelEncryptsOverlay();
+        if (!esp.can) for (const stack of encryptedStacks) h.setConfig(stack, "swarm.encryptedNetworks", "false");
+        return { swarm, init, noEncryption: esp.can ? undefined : esp.reason };
+    } catch (error) {
+        swarm.teardown();
+        throw error;
+    }
+}
+
+/** Removes the project's Swarm objects and stacks, then takes the swarm apart, whatever failed before. */
+export async function stopProjectSwarm(h: Harness, swarm: SwarmFixture | undefined): Promise<void> {
+    try {
+        h.removeSwarmObjects();
+        await h.cleanUp();
+    } finally {
+        swarm?.teardown();
+    }
 }
