@@ -61,6 +61,19 @@ for (const stack of ["testing", "production"] as const) {
             }
         });
 
+        it("checks the application with a shell probe of /health, and kills a task only after 3 checks in a row fail or take over 5 s", () => {
+            const health = spec(service(mocks, name("api")))["healthcheck"] as { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
+            // A Node.js process per check timed out on a loaded host, and Swarm killed tasks that served well.
+            expect(health.tests.slice(0, 3)).to.deep.equal(["CMD", "sh", "-c"]);
+            expect(health.tests[3]).to.include("http://127.0.0.1:8080/health").and.include("/dev/tcp/127.0.0.1/8080").and.not.match(/\bnode\b/);
+            expect({ interval: health.interval, timeout: health.timeout, retries: health.retries, startPeriod: health.startPeriod }).to.deep.equal({
+                interval: "2s",
+                timeout: "5s",
+                retries: 3,
+                startPeriod: "10s",
+            });
+        });
+
         it("runs the application's released image on 2 replicas spread over the nodes, draining each one on stop", () => {
             const api = service(mocks, name("api"));
             expect(spec(api)["image"]).to.equal("ade/api:0.1.0");
