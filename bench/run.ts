@@ -149,9 +149,15 @@ async function main(): Promise<void> {
     writeSummary(
         path.join(path.dirname(out), whole ? "SUMMARY.md" : `${path.basename(out, ".md")}.SUMMARY.md`),
         whole ? path.join(SOURCE_ROOT, "README.md") : undefined,
-        summaryMarkdown(report, { date: started.toISOString(), runs: RUNS, machine, stacks: NOOP_STACKS, results: path.relative(SOURCE_ROOT, out) }),
+        summaryMarkdown(report, { date: started.toISOString(), runs: RUNS, machine, stacks: NOOP_STACKS, results: inRepo(out) }),
     );
     if (failures.length > 0) throw new Error(`sections failed: ${failures.join(", ")} (see above and ${out})`);
+}
+
+/** A results file as the summary links it: relative to the repository when it is inside it, else as given. */
+function inRepo(file: string): string {
+    const relative = path.relative(SOURCE_ROOT, path.resolve(file));
+    return relative.startsWith("..") || path.isAbsolute(relative) ? path.resolve(file) : relative;
 }
 
 main().catch((error: unknown) => {
