@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { dockerLabels, FILES_DIR, labelsAcrossReleases, logOptions, WorkloadSpec } from "./workload";
+import { dockerLabels, FILES_DIR, labelsAcrossReleases, logOptions, splitDependsOn, WorkloadSpec } from "./workload";
 
 /** Docker healthcheck timing: short intervals, so waiting for healthy costs about a second, not five. */
 const HEALTHCHECK_DEFAULTS = { intervalSeconds: 1, timeoutSeconds: 3, retries: 3, startPeriodSeconds: 20 };
@@ -52,12 +52,13 @@ export class ContainerService extends pulumi.ComponentResource {
 
     constructor(name: string, args: ContainerServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
         // Named Service before the runtimes were split: the alias keeps existing stacks' resources.
-        super("ade:platform:ContainerService", name, {}, pulumi.mergeOptions(opts, { aliases: [{ type: "ade:platform:Service" }] }));
+        const { component, after } = splitDependsOn(opts);
+        super("ade:platform:ContainerService", name, {}, pulumi.mergeOptions(component, { aliases: [{ type: "ade:platform:Service" }] }));
 
         const image = pulumi.output(args.image);
         const hardened = args.hardened ?? false;
         const labelList = dockerLabels(args.labels);
-        const files = this.deliverFiles(name, args, image);
+        const files = this.deliverFiles(name, args, args.filesImage ?? image);
         const health = { ...HEALTHCHECK_DEFAULTS, ...args.healthcheck };
         const healthcheck = {
             tests: health.test,
@@ -107,7 +108,7 @@ export class ContainerService extends pulumi.ComponentResource {
                 // New files mean a new container, which reads them at start.
                 labels: [...labelList, { label: "ade.settings", value: settings }, ...(files === undefined ? [] : [{ label: "ade.files", value: files.version }])],
             },
-            { parent: this, deleteBeforeReplace: true, dependsOn: files === undefined ? [] : [files.init] },
+            { parent: this, deleteBeforeReplace: true, dependsOn: [...after, ...(files === undefined ? [] : [files.init])] },
         );
 
         this.containerName = container.name;

@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash, scryptSync } from "crypto";
 import * as path from "path";
-import { dockerLabels, labelsAcrossReleases, logOptions, WorkloadSpec } from "./workload";
+import { dockerLabels, labelsAcrossReleases, logOptions, splitDependsOn, WorkloadSpec } from "./workload";
 import { goDuration } from "./containerService";
 
 /** A duration as the provider reads Swarm's back (Go's, without zero trailing units: `1m`, not `1m0s`). */
@@ -57,7 +57,8 @@ export class SwarmService extends pulumi.ComponentResource {
     public readonly revision: pulumi.Output<string>;
 
     constructor(name: string, args: SwarmServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        super("ade:platform:SwarmService", name, {}, opts);
+        const { component, after } = splitDependsOn(opts);
+        super("ade:platform:SwarmService", name, {}, component);
         const owner = ownerOf(args);
         const labels = dockerLabels(args.labels);
         // Secrets and configs are immutable and named by their content: a label that changes with the release
@@ -157,7 +158,7 @@ export class SwarmService extends pulumi.ComponentResource {
                 ...(args.everyHost === true ? {} : { convergeConfig: { delay: "1s", timeout: "5m" } }),
             },
             // Its name is fixed: a replacement must remove the old service first (Docker refuses a second one of that name).
-            { parent: this, deleteBeforeReplace: true },
+            { parent: this, deleteBeforeReplace: true, dependsOn: after },
         );
         this.serviceName = service.name;
         this.revision = pulumi.jsonStringify(service.taskSpec).apply((t) => createHash("sha256").update(t).digest("hex").slice(0, 16));

@@ -4,7 +4,7 @@
  * health, limits and hardening. A runtime (components/runtime.ts) turns a
  * `WorkloadSpec` into Docker resources.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 /** Where a service's files (config and secrets) appear, read-only. */
 export const FILES_DIR = "/run/ade";
@@ -58,6 +58,12 @@ export interface WorkloadSpec extends WorkloadDefaults {
     readonly env?: Record<string, pulumi.Input<string>>;
     /** Non-secret files (mode 0444): path under FILES_DIR to content. */
     readonly files?: Record<string, pulumi.Input<string>>;
+    /**
+     * Where files go on a volume (the containers runtime), the image that copies them there (it needs
+     * `sh`, `cp` and `chown`); the service's own image when absent. One that changes less often than
+     * the service's own spares a replacement of the copy, on the update's critical path, at every new version.
+     */
+    readonly filesImage?: pulumi.Input<string>;
     /** Secrets delivered as files (mode 0400, owned by `filesOwner`): path under FILES_DIR to secret value. */
     readonly secretFiles?: Record<string, pulumi.Input<string>>;
     /** `uid:gid` that owns the files: the user that reads them. Defaults to `user`, else root. */
@@ -133,4 +139,18 @@ export function logOptions(logging: LogRotation): Record<string, string> {
 export function httpHealthcheck(port: number, path: string): Healthcheck {
     const bash = `exec 3<>/dev/tcp/127.0.0.1/${port} && printf "GET ${path} HTTP/1.0\\r\\n\\r\\n" >&3 && read -r _ code _ <&3 && [ "$code" = 200 ]`;
     return { test: ["CMD", "sh", "-c", `if command -v wget >/dev/null 2>&1; then exec wget -q -O /dev/null http://127.0.0.1:${port}${path}; fi; exec bash -c '${bash}'`] };
+}
+
+/**
+ * Splits a service component's `dependsOn` off its options, for the resource that runs the
+ * service. On the component itself it would hold back every child, the service's files,
+ * secrets and configs too: the SDK registers a child only once its parent is registered,
+ * and a parent only once everything it depends on exists (the database healthy).
+ */
+export function splitDependsOn(opts: pulumi.ComponentResourceOptions): { component: pulumi.ComponentResourceOptions; after: pulumi.Input<pulumi.Resource>[] } {
+    const { dependsOn, ...component } = opts;
+    if (dependsOn === undefined) return { component, after: [] };
+    if (Array.isArray(dependsOn)) return { component, after: dependsOn };
+    if (pulumi.Resource.isInstance(dependsOn)) return { component, after: [dependsOn] };
+    throw new TypeError("a service's dependsOn must be a resource or a list of resources, not an output or a promise of them");
 }
