@@ -15,6 +15,11 @@ export interface ApplicationContext {
     readonly database: { readonly host: pulumi.Input<string>; readonly port: pulumi.Input<string> };
     readonly networks: { readonly public: pulumi.Input<string>; readonly internal: pulumi.Input<string> };
     readonly defaults: WorkloadDefaults;
+    /**
+     * An image of the stack that stays the same across the application's versions (PostgreSQL's),
+     * to deliver the services' files: a new version then replaces only what runs it.
+     */
+    readonly filesImage: pulumi.Input<string>;
 }
 
 /** The application image runs as uid 1000 (node). */
@@ -59,6 +64,7 @@ export function applicationWorkload(serviceName: string, s: ServiceConfig, image
         ports: [{ containerPort: s.port, hostPort: s.hostPort, hostAddress: s.bindAddress }],
         env,
         secretFiles,
+        filesImage: ctx.filesImage,
         // A shell probe, not the image's own `node /app/healthcheck.js`: a Node.js process for every check
         // of every task loads a small host, and checks that time out there get a task that serves well killed.
         healthcheck: httpHealthcheck(s.port, s.healthPath),

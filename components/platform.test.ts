@@ -184,7 +184,10 @@ describe("development, on plain containers", () => {
         expect(build.context).to.match(/\/app$/);
         expect(build.args).to.deep.equal({ BASE_IMAGE: "node:22-bookworm-slim", APP_VERSION: "0.1.0" });
         expect(container(mocks, `ade-development-api`)["image"]).to.equal(fakeImageId("ade/api:0.1.0-dev"));
-        expect(container(mocks, `ade-development-api-files`)["image"]).to.equal(fakeImageId("ade/api:0.1.0-dev"));
+    });
+
+    it("copies the application's files with PostgreSQL's image, which a new version leaves as it is: an update replaces only the container", () => {
+        expect(container(mocks, `ade-development-api-files`)["image"]).to.equal(fakeImageId("postgres:15.8-bookworm"));
     });
 
     it("pulls or finds every prebuilt image before the containers that run it, and keeps it on destroy", () => {

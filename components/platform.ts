@@ -103,6 +103,7 @@ export class Platform extends pulumi.ComponentResource {
             database: { host: database.host, port: database.port.apply(String) },
             networks: net,
             defaults,
+            filesImage: images.image("images.postgres"),
         };
         // Only the application waits, and only for the database; everything else starts at once.
         const services = Object.entries(c.services).map(([serviceName, s]) => {
