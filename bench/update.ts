@@ -21,6 +21,7 @@ export async function versionUpdate(h: Harness, runs: number, report: Report): P
     const failed: number[] = [];
     const sent: number[] = [];
     const outages: number[] = [];
+    const kinds: Record<string, number> = {};
     for (let run = 0; run < runs; run++) {
         // Above any release the noop section made (ade release moves development to its version).
         h.setConfig("development", "version", `0.9.${run + 1}`);
@@ -37,13 +38,20 @@ export async function versionUpdate(h: Harness, runs: number, report: Report): P
             failed.push(seen.failed);
             sent.push(seen.sent);
             outages.push(seen.longestOutageSeconds);
+            for (const [kind, count] of Object.entries(seen.failures)) kinds[kind] = (kinds[kind] ?? 0) + count;
         }
-        process.stdout.write(`[bench] update run ${run + 1}/${runs}: ${times[run]?.toFixed(1)} s, ${failed[run]} of ${sent[run]} requests failed\n`);
+        process.stdout.write(`[bench] update run ${run + 1}/${runs}: ${times[run]?.toFixed(1)} s, ${failed[run]} of ${sent[run]} requests failed ${JSON.stringify(kinds)}\n`);
     }
     report.record(SECTION, "config set version + pulumi up -> all healthy", times, { note: "image rebuilt for the new version, container replaced" });
     report.record(SECTION, "failed requests during the update", failed, {
         unit: "requests",
-        note: `GET /health every ${INTERVAL_MS} ms, 1 s timeout; sent per run: ${sent.join(", ")}`,
+        note: `GET /health every ${INTERVAL_MS} ms, 1 s timeout; sent per run: ${sent.join(", ")}; failures over all runs: ${describeKinds(kinds)}`,
     });
     report.record(SECTION, "longest outage seen by the client", outages, { note: "first failed request to the next answered one" });
+}
+
+/** `ECONNRESET 12, TimeoutError 3`, most frequent first; `none` when there were none. */
+function describeKinds(kinds: Record<string, number>): string {
+    const entries = Object.entries(kinds).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+    return entries.length === 0 ? "none" : entries.map(([kind, count]) => `${kind} ${count}`).join(", ");
 }
