@@ -16,6 +16,7 @@ describe("benchmark summary", () => {
             report.record("cold up (development)", "ratio pulumi / compose", [1.4, 1.2, 1.25], { unit: "x" });
             report.record("program scale (mocks)", "200 services", [3.0, 3.0, 3.1]);
             report.record("swarm runtime (production, 2 nodes)", "failed requests during the update", [0, 2, 0], { unit: "requests" });
+            report.record("version update (development, containers)", "failed requests during the update", [22, 35, 28], { unit: "requests" });
         } finally {
             restore();
         }
@@ -24,6 +25,7 @@ describe("benchmark summary", () => {
         expect(text).to.include("| 200 services with mocks | < 3 s | 3.00 s | **no** |");
         expect(text).to.include("| unit suite (npm test) | < 5 s | not measured | not measured |");
         expect(text).to.include("| failed requests during a version update on the swarm runtime (50 requests/s) | <= 0 requests | 0 requests | yes |");
+        expect(text).to.include("| failed requests during it (1.5 s of them at 20 requests/s) | <= 30 requests | 28 requests | yes |");
         expect(text).to.include("every row, min/max and the timelines in [bench/RESULTS.md](bench/RESULTS.md)");
     });
 
