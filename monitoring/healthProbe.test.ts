@@ -17,7 +17,12 @@ async function serve(status: number, body: string, healthyAfter = Infinity): Pro
     return { url: `http://127.0.0.1:${port}/health`, close: () => server.close(), hits: () => hits };
 }
 
-const fast = { deadlineSeconds: 0.3, intervalSeconds: 0.01, requestTimeoutSeconds: 0.3 };
+/**
+ * Every server here answers at once (or refuses at once), so no request waits for its timeout; a
+ * long one keeps a request slowed by a busy machine (or the first, which loads fetch) from failing.
+ * At least 3 attempts fit in the deadline unless a request takes more than 0.23 s.
+ */
+const fast = { deadlineSeconds: 0.5, intervalSeconds: 0.01, requestTimeoutSeconds: 10 };
 /** A deadline already passed: one request, whose answer is the result (what a failing probe reports at its deadline). */
 const oneAttempt = { ...fast, deadlineSeconds: 0 };
 
