@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { parse } from "yaml";
+import { resourcesOf } from "../tests/inspect";
 import { FAKE_SECRETS, RecordingMocks, runProgram, SECRET_SIG, stackFileConfig } from "../tests/mocks";
 
 const CONTAINER = "docker:index/container:Container";
@@ -48,7 +49,7 @@ describe("monitoring: Alertmanager", () => {
     let development: RecordingMocks;
     before(async () => {
         withWebhook = (await runProgram("development", developmentWithWebhook())).mocks;
-        development = (await runProgram("development")).mocks;
+        development = await resourcesOf("development");
     });
 
     it("publishes Alertmanager on loopback only, its silences on a volume, with no cluster gossip", () => {
@@ -127,7 +128,7 @@ describe("monitoring: Alertmanager", () => {
 describe("monitoring: exporters", () => {
     let development: RecordingMocks;
     before(async () => {
-        development = (await runProgram("development")).mocks;
+        development = await resourcesOf("development");
     });
 
     it("connects the PostgreSQL exporter to the database with the password from a secret file", () => {
@@ -175,7 +176,7 @@ describe("monitoring: exporters", () => {
 describe("monitoring of testing, on Docker Swarm", () => {
     let swarm: RecordingMocks;
     before(async () => {
-        swarm = (await runProgram("testing")).mocks;
+        swarm = await resourcesOf("testing");
     });
 
     function service(name: string): Inputs {

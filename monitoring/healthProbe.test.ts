@@ -17,7 +17,14 @@ async function serve(status: number, body: string, healthyAfter = Infinity): Pro
     return { url: `http://127.0.0.1:${port}/health`, close: () => server.close(), hits: () => hits };
 }
 
-const fast = { deadlineSeconds: 0.6, intervalSeconds: 0.05, requestTimeoutSeconds: 0.3 };
+/**
+ * Every server here answers at once (or refuses at once), so no request waits for its timeout; a
+ * long one keeps a request slowed by a busy machine (or the first, which loads fetch) from failing.
+ * At least 3 attempts fit in the deadline unless a request takes more than 0.23 s.
+ */
+const fast = { deadlineSeconds: 0.5, intervalSeconds: 0.01, requestTimeoutSeconds: 10 };
+/** A deadline already passed: one request, whose answer is the result (what a failing probe reports at its deadline). */
+const oneAttempt = { ...fast, deadlineSeconds: 0 };
 
 /** A loopback Prometheus answering /api/v1/targets with these targets. */
 async function prometheus(targets: object[]): Promise<{ url: string; close: () => void }> {
@@ -47,7 +54,7 @@ describe("health probe: Prometheus's scrape targets", () => {
         it(c.title, async () => {
             const server = await prometheus(c.targets);
             try {
-                const [result] = await probeAll([{ name: "scrape targets", url: server.url, kind: "prometheus-targets" }], fast);
+                const [result] = await probeAll([{ name: "scrape targets", url: server.url, kind: "prometheus-targets" }], oneAttempt);
                 expect([result?.healthy, result?.answer]).to.deep.equal([c.healthy, c.answer]);
             } finally {
                 server.close();
@@ -104,7 +111,7 @@ describe("health probe", () => {
     it("reports a service that does not answer at all", async () => {
         const gone = await serve(200, "");
         gone.close();
-        const [result] = await probeAll([{ name: "prometheus", url: gone.url }], { ...fast, deadlineSeconds: 0.3 });
+        const [result] = await probeAll([{ name: "prometheus", url: gone.url }], oneAttempt);
         expect(result?.healthy).to.equal(false);
         expect(result?.answer).to.equal("no answer (ECONNREFUSED)");
     });

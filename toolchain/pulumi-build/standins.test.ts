@@ -44,6 +44,8 @@ function provideStandins(t: ReturnType<typeof toolchain>, pulumiHome: string) {
         provide_standins "$2" "$3"`;
     const result = spawnSync("bash", ["-c", script, "_", ENSURE_PULUMI, t.bin, path.join(t.dir, "UNAVAILABLE")], {
         encoding: "utf8",
+        // Not a socket on stdin: bash -c reads ~/.bashrc when it is one (it takes that for sshd), which makes the run slow and the user's.
+        stdio: ["ignore", "pipe", "pipe"],
         env: { PATH: process.env["PATH"] ?? "", HOME: os.homedir(), ADE_CACHE_DIR: t.cache, PULUMI_HOME: pulumiHome },
     });
     return { status: result.status, stderr: result.stderr };
