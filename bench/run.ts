@@ -83,8 +83,11 @@ async function main(): Promise<void> {
     /** A failed section is reported in RESULTS.md and fails the run, but the other sections still run. */
     const section = async (name: string, fn: () => Promise<void>) => {
         if (!selected(name)) return;
+        const loadBefore = os.loadavg()[0] ?? 0;
         try {
             await fn();
+            // How busy the machine was: the figures of a section share its CPUs with everything else.
+            report.notes.push(`load average (1 min) on ${os.cpus().length} cores at the start and the end of section ${name}: ${loadBefore.toFixed(1)}, ${(os.loadavg()[0] ?? 0).toFixed(1)}`);
         } catch (error) {
             const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
             process.stderr.write(`[bench] section ${name} failed: ${message}\n`);
