@@ -26,19 +26,45 @@ export interface SwarmServiceArgs extends WorkloadSpec {
     readonly secretSalt: string;
 }
 
+/** scrypt's cost parameters: how hard a secret's hash is to reverse. */
+export interface SecretHashCost {
+    readonly N: number;
+    readonly r: number;
+    readonly p: number;
+}
+
+/**
+ * The cost every deployed secret was named with (Node's scrypt defaults): another cost
+ * gives other names, and a deploy would replace every Swarm secret.
+ */
+export const PRODUCTION_SECRET_HASH_COST: SecretHashCost = { N: 16384, r: 8, p: 1 };
+
+let secretHashCost: SecretHashCost = PRODUCTION_SECRET_HASH_COST;
+
 /** Secret hashes of this run, by a digest of salt and value: many services name the same secret. */
 const secretHashes = new Map<string, string>();
+
+/**
+ * Makes later secret names use `cost` and returns the cost it replaces. Only the unit
+ * tests call it: they evaluate the swarm stacks in many processes and never deploy the
+ * names, and production's cost was most of each evaluation's CPU time.
+ */
+export function useSecretHashCost(cost: SecretHashCost): SecretHashCost {
+    const previous = secretHashCost;
+    secretHashCost = cost;
+    return previous;
+}
 
 /**
  * A slow, salted hash of a secret for its object's name: the name shows that the value changed,
  * never what it is. Slow on purpose (scrypt, tens of milliseconds), so each salt and value is
  * hashed once per run, not once per service that mounts it.
  */
-function secretHash(value: string, salt: string): string {
-    const key = createHash("sha256").update(salt).update("\0").update(value).digest("hex");
+export function secretHash(value: string, salt: string, cost: SecretHashCost = secretHashCost): string {
+    const key = createHash("sha256").update(`${cost.N}:${cost.r}:${cost.p}`).update("\0").update(salt).update("\0").update(value).digest("hex");
     let hash = secretHashes.get(key);
     if (hash === undefined) {
-        hash = scryptSync(value, salt, 16).toString("hex").slice(0, 12);
+        hash = scryptSync(value, salt, 16, { N: cost.N, r: cost.r, p: cost.p }).toString("hex").slice(0, 12);
         secretHashes.set(key, hash);
     }
     return hash;

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { SOURCE_ROOT } from "../core/paths";
+import { useSecretHashCost } from "../components/swarmService";
 
 export interface RecordedResource {
     readonly type: string;
@@ -119,6 +120,15 @@ export function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean>
 }
 
 const PROGRAM = require.resolve("../index");
+
+/**
+ * The cheapest scrypt for secrets' names: still salted and still 12 hex digits, at a
+ * fraction of a millisecond instead of production's tens (components/swarmService.ts).
+ */
+export const TEST_SECRET_HASH_COST = { N: 2, r: 1, p: 1 };
+
+/** The cost the program names secrets with when no test changes it; components/swarmService.test.ts holds it to production's. */
+export const PROGRAM_SECRET_HASH_COST = useSecretHashCost(TEST_SECRET_HASH_COST);
 
 /**
  * No image mirrors unless a test names a file: the machine's own mirror file
