@@ -8,7 +8,8 @@
 // `write` lists only local images the engine has (`docker image inspect`): an
 // entry already in FILE is kept while its local image exists, and an entry given
 // here replaces the one for the same public reference. Plain Node, no packages:
-// it runs before `npm ci` on a fresh machine.
+// it runs before `npm ci` on a fresh machine. Its tests call `run` in-process,
+// with the engine's images and the output streams as arguments.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -69,16 +70,16 @@ function imageExists(ref) {
 }
 
 /** The merged map, keys sorted; says on stderr what it dropped. */
-function merge(current, entries) {
+function merge(current, entries, io) {
     const exists = new Map();
     const present = (ref) => {
-        if (!exists.has(ref)) exists.set(ref, imageExists(ref));
+        if (!exists.has(ref)) exists.set(ref, io.imageExists(ref));
         return exists.get(ref);
     };
     const merged = {};
     for (const [publicRef, localRef] of Object.entries(current)) {
         if (present(localRef)) merged[publicRef] = localRef;
-        else process.stderr.write(`[build-images] mirror map: dropping ${publicRef} -> ${localRef} (no such image in the engine)\n`);
+        else io.stderr.write(`[build-images] mirror map: dropping ${publicRef} -> ${localRef} (no such image in the engine)\n`);
     }
     for (const [publicRef, localRef] of entries) {
         if (present(localRef)) merged[publicRef] = localRef;
@@ -99,33 +100,43 @@ function replaceFile(file, text) {
     }
 }
 
-function write(file, entries) {
-    const mirrors = merge(readMirrors(file), entries);
+function write(file, entries, io) {
+    const mirrors = merge(readMirrors(file), entries, io);
     const text = `${JSON.stringify({ version: VERSION, writtenBy: WRITTEN_BY, mirrors }, null, 2)}\n`;
     const unchanged = fs.existsSync(file) && fs.readFileSync(file, "utf8") === text;
     if (!unchanged) replaceFile(file, text);
-    process.stderr.write(`[build-images] mirror map: ${Object.keys(mirrors).length} image(s) in ${file}\n`);
+    io.stderr.write(`[build-images] mirror map: ${Object.keys(mirrors).length} image(s) in ${file}\n`);
 }
 
-function print(file) {
+function print(file, io) {
     if (!fs.existsSync(file)) throw new MirrorError(`${file}: no mirror map yet; run toolchain/build-images.sh to write it`);
     readMirrors(file);
-    process.stdout.write(fs.readFileSync(file, "utf8"));
+    io.stdout.write(fs.readFileSync(file, "utf8"));
 }
 
-function main(argv) {
+function main(argv, io) {
     const [command, file, ...rest] = argv;
     if (file === undefined || file === "" || !["write", "print"].includes(command)) {
         throw new MirrorError("usage: mirrors.js write FILE PUBLIC=LOCAL... | mirrors.js print FILE");
     }
-    if (command === "write") write(file, parseEntries(rest));
-    else print(file);
+    if (command === "write") write(file, parseEntries(rest), io);
+    else print(file, io);
 }
 
-try {
-    main(process.argv.slice(2));
-} catch (error) {
-    if (!(error instanceof MirrorError)) throw error;
-    process.stderr.write(`[build-images] ERROR: ${error.message}\n`);
-    process.exit(1);
+/** The command line's work: its exit status, errors said on `io.stderr`. */
+function run(argv, io = { imageExists, stdout: process.stdout, stderr: process.stderr }) {
+    try {
+        main(argv, io);
+        return 0;
+    } catch (error) {
+        if (!(error instanceof MirrorError)) throw error;
+        io.stderr.write(`[build-images] ERROR: ${error.message}\n`);
+        return 1;
+    }
+}
+
+if (require.main === module) {
+    process.exitCode = run(process.argv.slice(2));
+} else {
+    module.exports = { run };
 }

@@ -7,11 +7,26 @@ import { SOURCE_ROOT } from "../../core/paths";
 
 const SCRIPT = path.join(SOURCE_ROOT, "toolchain", "image-build", "mirrors.js");
 
+interface Result {
+    readonly status: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+interface Output {
+    write(text: string): boolean;
+}
+
+interface MirrorsModule {
+    readonly run: (argv: string[], io: { imageExists: (ref: string) => boolean; stdout: Output; stderr: Output }) => number;
+}
+
 /**
- * Runs mirrors.js with a fake `docker` first on PATH that knows only the images
- * in `present` (`docker image inspect REF` succeeds for those and fails otherwise).
+ * Runs mirrors.js as build-images.sh does, a process of its own, with a fake `docker`
+ * first on PATH that knows only the images in `present` (`docker image inspect REF`
+ * succeeds for those and fails otherwise): the command line's contract.
  */
-function mirrors(dir: string, present: string[], args: string[]) {
+function mirrorsProcess(dir: string, present: string[], args: string[]): Result {
     const bin = path.join(dir, "bin");
     fs.mkdirSync(bin, { recursive: true });
     fs.writeFileSync(path.join(dir, "present"), present.map((ref) => `${ref}\n`).join(""));
@@ -21,6 +36,23 @@ function mirrors(dir: string, present: string[], args: string[]) {
         env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env["PATH"] ?? ""}` },
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Runs mirrors.js's `run` in this process (a Node start per case cost most of these
+ * tests' time), with an engine that has only the images in `present`.
+ */
+function mirrors(present: string[], args: string[]): Result {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain-Node script of the toolchain, with no types to import
+    const { run } = require(SCRIPT) as MirrorsModule;
+    let stdout = "";
+    let stderr = "";
+    const status = run(args, {
+        imageExists: (ref) => present.includes(ref),
+        stdout: { write: (text) => ((stdout += text), true) },
+        stderr: { write: (text) => ((stderr += text), true) },
+    });
+    return { status, stdout, stderr };
 }
 
 function map(mirrorsByPublicRef: Record<string, string>): string {
@@ -37,7 +69,7 @@ describe("the image mirror map (toolchain/image-build/mirrors.js)", () => {
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("writes a new file listing only the entries whose local image exists, sorted by public reference", () => {
-        const result = mirrors(dir, ["ade-local/postgres:15-1", "ade-local/haproxy:2.6-1"], [
+        const result = mirrorsProcess(dir, ["ade-local/postgres:15-1", "ade-local/haproxy:2.6-1"], [
             "write", file,
             "postgres:15.8-bookworm=ade-local/postgres:15-1",
             "registry:2.8.2=ade-local/registry:2.8-1",
@@ -54,7 +86,7 @@ describe("the image mirror map (toolchain/image-build/mirrors.js)", () => {
     it("keeps the entries of other images while their local image exists, and drops those whose image is gone", () => {
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, map({ "mysql:8.0": "team/mysql:8-local", "redis:7": "team/redis:gone" }));
-        const result = mirrors(dir, ["team/mysql:8-local", "ade-local/postgres:15-1"], ["write", file, "postgres:15.8-bookworm=ade-local/postgres:15-1"]);
+        const result = mirrors(["team/mysql:8-local", "ade-local/postgres:15-1"], ["write", file, "postgres:15.8-bookworm=ade-local/postgres:15-1"]);
         expect(result.status).to.equal(0);
         expect(result.stderr).to.contain("[build-images] mirror map: dropping redis:7 -> team/redis:gone (no such image in the engine)\n");
         expect(fs.readFileSync(file, "utf8")).to.equal(map({
@@ -66,7 +98,7 @@ describe("the image mirror map (toolchain/image-build/mirrors.js)", () => {
     it("replaces an entry for the same public reference with the recipe's image", () => {
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, map({ "postgres:15.8-bookworm": "ade-local/postgres:15-0" }));
-        const result = mirrors(dir, ["ade-local/postgres:15-0", "ade-local/postgres:15-1"], ["write", file, "postgres:15.8-bookworm=ade-local/postgres:15-1"]);
+        const result = mirrors(["ade-local/postgres:15-0", "ade-local/postgres:15-1"], ["write", file, "postgres:15.8-bookworm=ade-local/postgres:15-1"]);
         expect(result.status).to.equal(0);
         expect(fs.readFileSync(file, "utf8")).to.equal(map({ "postgres:15.8-bookworm": "ade-local/postgres:15-1" }));
     });
@@ -74,23 +106,23 @@ describe("the image mirror map (toolchain/image-build/mirrors.js)", () => {
     it("keeps an existing entry when the recipe's image for that reference is not built", () => {
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, map({ "postgres:15.8-bookworm": "ade-local/postgres:15-0" }));
-        const result = mirrors(dir, ["ade-local/postgres:15-0"], ["write", file, "postgres:15.8-bookworm=ade-local/postgres:15-1"]);
+        const result = mirrors(["ade-local/postgres:15-0"], ["write", file, "postgres:15.8-bookworm=ade-local/postgres:15-1"]);
         expect(result.status).to.equal(0);
         expect(fs.readFileSync(file, "utf8")).to.equal(map({ "postgres:15.8-bookworm": "ade-local/postgres:15-0" }));
     });
 
     it("leaves a map that already says the same untouched", () => {
         const entry = "node:22-bookworm-slim=ade-local/node:18-1";
-        mirrors(dir, ["ade-local/node:18-1"], ["write", file, entry]);
+        mirrors(["ade-local/node:18-1"], ["write", file, entry]);
         const past = new Date("2020-01-01T00:00:00Z");
         fs.utimesSync(file, past, past);
-        const result = mirrors(dir, ["ade-local/node:18-1"], ["write", file, entry]);
+        const result = mirrors(["ade-local/node:18-1"], ["write", file, entry]);
         expect(result.status).to.equal(0);
         expect(fs.statSync(file).mtime.getTime()).to.equal(past.getTime());
     });
 
     it("leaves no temporary file beside the map", () => {
-        mirrors(dir, ["ade-local/node:18-1"], ["write", file, "node:22-bookworm-slim=ade-local/node:18-1"]);
+        mirrors(["ade-local/node:18-1"], ["write", file, "node:22-bookworm-slim=ade-local/node:18-1"]);
         expect(fs.readdirSync(path.dirname(file))).to.deep.equal(["image-mirrors.json"]);
     });
 
@@ -104,7 +136,7 @@ describe("the image mirror map (toolchain/image-build/mirrors.js)", () => {
         it(`refuses an existing file with ${title}, naming the file and the fix, and leaves it as it was`, () => {
             fs.mkdirSync(path.dirname(file), { recursive: true });
             fs.writeFileSync(file, content);
-            const result = mirrors(dir, ["ade-local/node:18-1"], ["write", file, "node:22-bookworm-slim=ade-local/node:18-1"]);
+            const result = mirrors(["ade-local/node:18-1"], ["write", file, "node:22-bookworm-slim=ade-local/node:18-1"]);
             expect(result.status).to.equal(1);
             expect(result.stderr).to.match(new RegExp(`^\\[build-images\\] ERROR: ${escape(file)}: ${escape(problem)}.*; fix it or remove it, then run toolchain/build-images.sh again\\n$`));
             expect(fs.readFileSync(file, "utf8")).to.equal(content);
@@ -112,21 +144,21 @@ describe("the image mirror map (toolchain/image-build/mirrors.js)", () => {
     }
 
     it("refuses an entry that is not PUBLIC=LOCAL", () => {
-        const result = mirrors(dir, [], ["write", file, "postgres:15.8-bookworm"]);
+        const result = mirrorsProcess(dir, [], ["write", file, "postgres:15.8-bookworm"]);
         expect(result.status).to.equal(1);
         expect(result.stderr).to.equal('[build-images] ERROR: mirror entry "postgres:15.8-bookworm" is not PUBLIC=LOCAL (e.g. postgres:15.8-bookworm=ade-local/postgres:15-1)\n');
         expect(fs.existsSync(file)).to.equal(false);
     });
 
     it("prints the map as written", () => {
-        mirrors(dir, ["ade-local/node:18-1"], ["write", file, "node:22-bookworm-slim=ade-local/node:18-1"]);
-        const result = mirrors(dir, [], ["print", file]);
+        mirrors(["ade-local/node:18-1"], ["write", file, "node:22-bookworm-slim=ade-local/node:18-1"]);
+        const result = mirrors([], ["print", file]);
         expect(result.status).to.equal(0);
         expect(result.stdout).to.equal(map({ "node:22-bookworm-slim": "ade-local/node:18-1" }));
     });
 
     it("says how to make the map when there is none to print", () => {
-        const result = mirrors(dir, [], ["print", file]);
+        const result = mirrors([], ["print", file]);
         expect(result.status).to.equal(1);
         expect(result.stderr).to.equal(`[build-images] ERROR: ${file}: no mirror map yet; run toolchain/build-images.sh to write it\n`);
     });
