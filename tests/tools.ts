@@ -42,3 +42,22 @@ export function promtoolTestRules(files: readonly string[], cwd: string): { verd
     }
     return { verdicts, output: `${run.stdout}${run.stderr}` };
 }
+
+/**
+ * `promtool check rules` over many files in one process: each file's part of the
+ * output by name (`SUCCESS: N rules found` when it parsed), and the whole output
+ * for a failure message.
+ */
+export function promtoolCheckRules(files: readonly string[], cwd: string): { results: Map<string, string>; output: string } {
+    const run = spawnSync("promtool", ["check", "rules", ...files], { cwd, encoding: "utf8" });
+    const error: NodeJS.ErrnoException | undefined = run.error;
+    if (error?.code === "ENOENT") throw new Error("promtool is not installed: apt-get install prometheus (scripts/test.sh does this)");
+    if (error !== undefined) throw error;
+    // stdout holds one "Checking <file>" section per file; the failures' details go to stderr.
+    const results = new Map<string, string>();
+    for (const section of run.stdout.split(/^Checking\s+/m).slice(1)) {
+        const [file = "", ...rest] = section.split("\n");
+        results.set(file.trim(), rest.join("\n"));
+    }
+    return { results, output: `${run.stdout}${run.stderr}` };
+}
